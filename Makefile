@@ -1,0 +1,90 @@
+# Cloudtalents: `make run` runs the app, `make test` runs every test.
+# Both install what they need first (once; later runs skip what is there).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.11
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3}' Cargo.lock)
+
+# cargo-leptos sets these while it builds; setting the same values for plain
+# cargo commands keeps them from rebuilding the Leptos crates.
+export LEPTOS_OUTPUT_NAME := cloudtalents
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export CARGO_TERM_COLOR ?= never
+
+POSTGRES_HOST := 127.0.0.1
+POSTGRES_PORT := 5432
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: help run test build tools test-tools lint fmt test-rust e2e postgres-url
+
+help:
+	@echo "make run    build (release) and serve the app on SQLite at http://127.0.0.1:3000/"
+	@echo "make test   lints, Rust tests (SQLite + Postgres when it answers) and Playwright"
+
+## ---- the two commands ---------------------------------------------------
+
+run: tools build
+	./target/release/cloudtalents
+
+test: test-tools lint build test-rust e2e
+	@echo "make test: all checks passed"
+
+## ---- building ---------------------------------------------------------------
+
+build: tools
+	cargo leptos build --release
+
+## ---- tools (idempotent) -----------------------------------------------------
+
+tools: node_modules/.installed
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+	@scripts/install-crate.sh cargo-leptos $(CARGO_LEPTOS_VERSION) cargo-leptos \
+	  --features no_downloads cargo-util-schemas@0.14.1
+	@scripts/install-crate.sh wasm-bindgen-cli $(WASM_BINDGEN_VERSION) wasm-bindgen \
+	  webpki-roots@1.0.10
+
+# wasm-opt (npm binaryen: Debian's 108 builds a WASM that fails to hydrate)
+# and Playwright. cargo-leptos puts node_modules/.bin first on its PATH.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+test-tools: tools
+	@command -v chromium >/dev/null \
+	  || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+## ---- checks -----------------------------------------------------------------
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --release --locked --workspace --all-targets --features cloudtalents/ssr -- -D warnings
+	cargo clippy --release --locked --lib --target wasm32-unknown-unknown \
+	  --no-default-features --features hydrate -- -D warnings
+	npx tsc -p end2end
+
+fmt:
+	cargo fmt --all
+
+# Rust unit and integration tests: SQLite always, Postgres when a server
+# answers on $(POSTGRES_HOST):$(POSTGRES_PORT) (each test makes and drops its
+# own database).
+test-rust:
+	@if pg_isready -q -h $(POSTGRES_HOST) -p $(POSTGRES_PORT) 2>/dev/null \
+	    || { command -v pg_ctlcluster >/dev/null \
+	         && $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start 2>/dev/null \
+	         && sleep 2 && pg_isready -q -h $(POSTGRES_HOST) -p $(POSTGRES_PORT); }; then \
+	  echo "Postgres answers on $(POSTGRES_HOST):$(POSTGRES_PORT): integration tests run on SQLite and Postgres"; \
+	  export TEST_POSTGRES_URL=postgres://postgres@$(POSTGRES_HOST):$(POSTGRES_PORT)/postgres; \
+	else \
+	  echo "WARNING: no Postgres on $(POSTGRES_HOST):$(POSTGRES_PORT): integration tests run on SQLite only"; \
+	fi; \
+	cargo test --release --locked --workspace --features cloudtalents/ssr
+
+# Playwright against the release server and site (run `make build` first).
+e2e:
+	scripts/e2e.sh

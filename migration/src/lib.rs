@@ -1,0 +1,19 @@
+//! Database schema migrations, shared by the app (run at start) and the
+//! `migration` CLI (`cargo run -p migration -- up|down|status`).
+//!
+//! Every migration must run unchanged on both SQLite and Postgres.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_create_users_and_images;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(
+            m20261128_000001_create_users_and_images::Migration,
+        )]
+    }
+}

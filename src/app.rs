@@ -1,0 +1,56 @@
+//! The HTML shell and the route table.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::{
+    components::{navbar::NavBar, theme_toggle::Theme},
+    pages::{home::HomePage, not_found::NotFoundPage},
+};
+
+/// The whole document, rendered on the server only. `<html data-theme>` comes
+/// from the visitor's theme cookie so the page never flashes the wrong theme.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let theme = Theme::from_request().map(Theme::as_str);
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" data-theme=theme>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/cloudtalents.css"/>
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Cloudtalents".to_owned() } else { format!("{page} · Cloudtalents") }
+        }/>
+        <Router>
+            <NavBar/>
+            <main class="container">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

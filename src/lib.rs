@@ -1,0 +1,22 @@
+//! Cloudtalents: a small self-hosted image gallery.
+//!
+//! One crate, two builds: `ssr` (the axum server, which renders every page)
+//! and `hydrate` (the WASM bundle that takes over the server's HTML in the
+//! browser). Modules shared by both are plain; server-only ones are gated.
+
+pub mod app;
+pub mod components;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod entities;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Entry point of the WASM bundle, called by the hydration script.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

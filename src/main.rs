@@ -1,0 +1,98 @@
+//! The `cloudtalents` server binary.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use cloudtalents::server::{self, config::Config, StartError};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(version, about = "Cloudtalents: a small self-hosted image gallery")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the app (the default).
+    Serve,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // A missing .env is normal; a broken one is worth saying.
+    if let Err(err) = dotenvy::dotenv() {
+        if !err.not_found() {
+            eprintln!("cloudtalents: .env could not be read: {err}");
+            return ExitCode::FAILURE;
+        }
+    }
+    if let Err(message) = init_logging() {
+        eprintln!("cloudtalents: {message}");
+        return ExitCode::FAILURE;
+    }
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve().await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("cloudtalents: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() -> Result<(), String> {
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(value) if !value.trim().is_empty() => EnvFilter::builder()
+            .parse(&value)
+            .map_err(|e| format!("RUST_LOG is not a valid log filter: {e}"))?,
+        _ => EnvFilter::new("info"),
+    };
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+    Ok(())
+}
+
+async fn serve() -> Result<(), StartError> {
+    let config = Config::from_env()?;
+    let mut leptos_options = leptos::config::get_configuration(None)
+        .map_err(|e| StartError::Leptos(e.to_string()))?
+        .leptos_options;
+    leptos_options.site_addr = config.site_addr;
+    let addr = config.site_addr;
+    tracing::info!(database = %config.database_url, media_root = ?config.media_root, "starting");
+
+    let state = server::prepare(config, leptos_options).await?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
+    println!("Cloudtalents is running at http://{addr}/");
+    axum::serve(listener, server::http::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|source| StartError::Bind { addr, source })
+}
+
+/// Ctrl-C or SIGTERM (what `docker stop` sends) ends the server after
+/// in-flight requests finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

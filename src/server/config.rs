@@ -1,0 +1,215 @@
+//! Configuration from the environment (and a `.env` file, loaded in `main`).
+//!
+//! Every value has a default that runs the app locally on SQLite. A bad value
+//! is reported as one sentence naming the variable; see [`ConfigError`].
+
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/cloudtalents.db?mode=rwc";
+pub const DEFAULT_MEDIA_ROOT: &str = "data/media";
+pub const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("DATABASE_URL is not a usable database URL ({reason}); expected sqlite://PATH or postgres://USER@HOST/DB")]
+    DatabaseUrl { reason: String },
+    #[error(
+        "LEPTOS_SITE_ADDR must be an IP address and port such as 127.0.0.1:3000, got {value:?}"
+    )]
+    SiteAddr { value: String },
+    #[error("MEDIA_ROOT {path:?} is not a writable directory: {reason}")]
+    MediaRoot { path: PathBuf, reason: String },
+    #[error("{name} is not valid UTF-8")]
+    NotUnicode { name: &'static str },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseKind {
+    Sqlite,
+    Postgres,
+}
+
+/// The database URL with the kind already checked. Its `Debug`/`Display`
+/// hide any password so it can be logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    url: String,
+    kind: DatabaseKind,
+}
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, ConfigError> {
+        let parsed = url::Url::parse(raw).map_err(|e| ConfigError::DatabaseUrl {
+            reason: e.to_string(),
+        })?;
+        let kind = match parsed.scheme() {
+            "sqlite" => DatabaseKind::Sqlite,
+            "postgres" | "postgresql" => DatabaseKind::Postgres,
+            other => {
+                return Err(ConfigError::DatabaseUrl {
+                    reason: format!("unsupported scheme {other:?}"),
+                })
+            }
+        };
+        if kind == DatabaseKind::Postgres && parsed.host_str().unwrap_or("").is_empty() {
+            return Err(ConfigError::DatabaseUrl {
+                reason: "no host given".into(),
+            });
+        }
+        Ok(Self {
+            url: raw.to_owned(),
+            kind,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    pub fn kind(&self) -> &DatabaseKind {
+        &self.kind
+    }
+
+    /// The file of a `sqlite://` URL, if it names one (not `:memory:`).
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        if self.kind != DatabaseKind::Sqlite {
+            return None;
+        }
+        let rest = self.url.strip_prefix("sqlite://")?;
+        let path = rest.split('?').next().unwrap_or_default();
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+    }
+
+    /// The URL with the password replaced, for messages and logs.
+    pub fn redacted(&self) -> String {
+        match url::Url::parse(&self.url) {
+            Ok(mut u) if u.password().is_some() => {
+                let _ = u.set_password(Some("***"));
+                u.to_string()
+            }
+            _ => self.url.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: DatabaseUrl,
+    pub media_root: PathBuf,
+    pub site_addr: SocketAddr,
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(std::env::var)
+    }
+
+    /// Reads the configuration through `lookup`, so tests need not touch the
+    /// process environment.
+    pub fn from_lookup(
+        lookup: impl Fn(&'static str) -> Result<String, std::env::VarError>,
+    ) -> Result<Self, ConfigError> {
+        let get = |name: &'static str, default: &str| match lookup(name) {
+            Ok(v) if !v.trim().is_empty() => Ok(v.trim().to_owned()),
+            Ok(_) | Err(std::env::VarError::NotPresent) => Ok(default.to_owned()),
+            Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::NotUnicode { name }),
+        };
+        let database_url = DatabaseUrl::parse(&get("DATABASE_URL", DEFAULT_DATABASE_URL)?)?;
+        let media_root = PathBuf::from(get("MEDIA_ROOT", DEFAULT_MEDIA_ROOT)?);
+        let site_addr_raw = get("LEPTOS_SITE_ADDR", DEFAULT_SITE_ADDR)?;
+        let site_addr = site_addr_raw.parse().map_err(|_| ConfigError::SiteAddr {
+            value: site_addr_raw,
+        })?;
+        Ok(Self {
+            database_url,
+            media_root,
+            site_addr,
+        })
+    }
+}
+
+/// Creates the media directory if needed and proves it is writable by
+/// writing and removing a probe file, so a bad mount fails at start rather
+/// than on the first upload.
+pub fn ensure_media_root(path: &Path) -> Result<(), ConfigError> {
+    let fail = |reason: String| ConfigError::MediaRoot {
+        path: path.to_owned(),
+        reason,
+    };
+    std::fs::create_dir_all(path).map_err(|e| fail(e.to_string()))?;
+    let probe = path.join(format!(".write-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(|e| fail(e.to_string()))?;
+    std::fs::remove_file(&probe).map_err(|e| fail(e.to_string()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&'static str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<&str, String> = vars.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned().ok_or(std::env::VarError::NotPresent))
+    }
+
+    #[test]
+    fn defaults_run_on_sqlite_under_data() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url.kind(), &DatabaseKind::Sqlite);
+        assert_eq!(
+            c.database_url.sqlite_file(),
+            Some(PathBuf::from("data/cloudtalents.db"))
+        );
+        assert_eq!(c.media_root, PathBuf::from("data/media"));
+        assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
+    }
+
+    #[test]
+    fn postgres_url_is_accepted_and_its_password_never_printed() {
+        let c = config(&[("DATABASE_URL", "postgres://app:s3cret@db:5432/cloudtalents")]).unwrap();
+        assert_eq!(c.database_url.kind(), &DatabaseKind::Postgres);
+        let shown = format!("{:?} {}", c.database_url, c.database_url);
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("***"), "{shown}");
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        let e = config(&[("DATABASE_URL", "not a url")]).unwrap_err();
+        assert!(e.to_string().starts_with("DATABASE_URL "), "{e}");
+        let e = config(&[("DATABASE_URL", "mysql://x/y")]).unwrap_err();
+        assert!(
+            e.to_string().contains("unsupported scheme \"mysql\""),
+            "{e}"
+        );
+        let e = config(&[("LEPTOS_SITE_ADDR", "localhost")]).unwrap_err();
+        assert!(e.to_string().starts_with("LEPTOS_SITE_ADDR "), "{e}");
+    }
+
+    #[test]
+    fn media_root_must_be_writable() {
+        let dir = tempfile::tempdir().unwrap();
+        ensure_media_root(&dir.path().join("a/b")).unwrap();
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"x").unwrap();
+        let e = ensure_media_root(&file.join("media")).unwrap_err();
+        assert!(e.to_string().starts_with("MEDIA_ROOT "), "{e}");
+    }
+}

@@ -1,0 +1,60 @@
+//! The one database pool, and migrations at start.
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+use super::config::DatabaseUrl;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbStartError {
+    #[error("DATABASE_URL {url}: cannot create the directory for the SQLite file: {source}")]
+    SqliteDir {
+        url: DatabaseUrl,
+        source: std::io::Error,
+    },
+    #[error("DATABASE_URL {url}: cannot connect to the database: {source}")]
+    Connect { url: DatabaseUrl, source: DbErr },
+    #[error("DATABASE_URL {url}: migrating the database failed: {source}")]
+    Migrate { url: DatabaseUrl, source: DbErr },
+}
+
+/// Connects (creating a SQLite file and its directory when missing) and
+/// brings the schema up to date.
+pub async fn connect_and_migrate(url: &DatabaseUrl) -> Result<DatabaseConnection, DbStartError> {
+    if let Some(parent) = url.sqlite_file().as_deref().and_then(|f| f.parent()) {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent).map_err(|source| DbStartError::SqliteDir {
+                url: url.clone(),
+                source,
+            })?;
+        }
+    }
+    let mut options = ConnectOptions::new(url.as_str());
+    options
+        .max_connections(16)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        .sqlx_logging(false)
+        // WAL lets readers (the gallery) go on while a writer commits; the busy
+        // timeout makes concurrent writers wait instead of failing at once.
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true)
+        });
+    let db = Database::connect(options)
+        .await
+        .map_err(|source| DbStartError::Connect {
+            url: url.clone(),
+            source,
+        })?;
+    Migrator::up(&db, None)
+        .await
+        .map_err(|source| DbStartError::Migrate {
+            url: url.clone(),
+            source,
+        })?;
+    Ok(db)
+}

@@ -1,0 +1,150 @@
+//! The real `cloudtalents` binary: it starts on the defaults, migrates, and
+//! refuses bad configuration with one sentence naming the variable.
+
+mod common;
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Command, Stdio},
+    time::Duration,
+};
+
+use common::TestDb;
+
+const BIN: &str = env!("CARGO_BIN_EXE_cloudtalents");
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Runs the binary in an empty directory with only `vars` set, expecting it
+/// to fail at start; returns its stderr.
+fn start_failure(vars: &[(&str, &str)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port().to_string();
+    let out = Command::new(BIN)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .envs(vars.iter().copied())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn a_bad_database_url_is_named() {
+    let err = start_failure(&[("DATABASE_URL", "definitely not a url")]);
+    assert!(
+        err.contains("cloudtalents: DATABASE_URL is not a usable database URL"),
+        "{err}"
+    );
+    let err = start_failure(&[("DATABASE_URL", "mysql://localhost/x")]);
+    assert!(err.contains("DATABASE_URL"), "{err}");
+}
+
+#[test]
+fn an_unreachable_database_is_named() {
+    let port = free_port();
+    let err = start_failure(&[(
+        "DATABASE_URL",
+        &format!("postgres://nobody:hunter2@127.0.0.1:{port}/x"),
+    )]);
+    assert!(
+        err.contains("DATABASE_URL postgres://nobody:***@127.0.0.1"),
+        "{err}"
+    );
+    assert!(err.contains("cannot connect to the database"), "{err}");
+    assert!(!err.contains("hunter2"), "the password leaked: {err}");
+}
+
+#[test]
+fn an_unwritable_media_root_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"").unwrap();
+    let media = file.join("media");
+    let err = start_failure(&[("MEDIA_ROOT", media.to_str().unwrap())]);
+    assert!(err.contains("cloudtalents: MEDIA_ROOT"), "{err}");
+    assert!(err.contains("is not a writable directory"), "{err}");
+}
+
+#[test]
+fn a_bad_site_addr_or_log_filter_is_named() {
+    let err = start_failure(&[("LEPTOS_SITE_ADDR", "localhost")]);
+    assert!(err.contains("cloudtalents: LEPTOS_SITE_ADDR"), "{err}");
+    let err = start_failure(&[("RUST_LOG", "cloudtalents=loud")]);
+    assert!(err.contains("cloudtalents: RUST_LOG"), "{err}");
+}
+
+/// Starts the binary, waits for it to print its URL, checks `/healthz`, and
+/// stops it with SIGTERM.
+async fn runs_and_reports_healthy(vars: Vec<(&'static str, String)>, dir: &std::path::Path) {
+    let port = free_port();
+    let mut child = Command::new(BIN)
+        .current_dir(dir)
+        .env_clear()
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "warn")
+        .envs(vars)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let first_line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        line
+    });
+    let first_line = tokio::time::timeout(Duration::from_secs(60), first_line)
+        .await
+        .expect("the server did not start within 60 s")
+        .unwrap();
+    assert_eq!(
+        first_line.trim(),
+        format!("Cloudtalents is running at http://127.0.0.1:{port}/")
+    );
+    let res = reqwest::get(format!("http://127.0.0.1:{port}/healthz"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    // SIGTERM: the binary shuts down cleanly.
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+}
+
+#[tokio::test]
+async fn starts_on_the_sqlite_default_and_creates_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    runs_and_reports_healthy(vec![], dir.path()).await;
+    assert!(dir.path().join("data/cloudtalents.db").is_file());
+    assert!(dir.path().join("data/media").is_dir());
+}
+
+#[tokio::test]
+async fn starts_on_postgres_the_same_way() {
+    let Some(db) = TestDb::postgres().await else {
+        eprintln!("skipped: TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    runs_and_reports_healthy(
+        vec![("DATABASE_URL", db.url.as_str().to_owned())],
+        dir.path(),
+    )
+    .await;
+}

@@ -1,0 +1,174 @@
+//! Test harness: fresh databases (SQLite always, Postgres when
+//! `TEST_POSTGRES_URL` is set) and the real app served over real HTTP.
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use std::{
+    net::SocketAddr,
+    sync::atomic::{AtomicU32, Ordering},
+};
+
+use cloudtalents::server::{
+    self,
+    config::{Config, DatabaseUrl},
+    state::AppState,
+};
+use leptos::config::LeptosOptions;
+use sea_orm::{ConnectionTrait, Database};
+use tempfile::TempDir;
+
+/// A database that exists for one test and is removed afterwards.
+pub struct TestDb {
+    pub url: DatabaseUrl,
+    pub backend: &'static str,
+    _sqlite_dir: Option<TempDir>,
+    postgres_drop: Option<PostgresDrop>,
+}
+
+impl TestDb {
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+        Self {
+            url: DatabaseUrl::parse(&url).unwrap(),
+            backend: "sqlite",
+            _sqlite_dir: Some(dir),
+            postgres_drop: None,
+        }
+    }
+
+    /// A new, empty Postgres database on the server of `TEST_POSTGRES_URL`,
+    /// or `None` when that variable is not set.
+    pub async fn postgres() -> Option<Self> {
+        let admin_url = std::env::var("TEST_POSTGRES_URL").ok()?;
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "cloudtalents_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos()
+        );
+        let admin = Database::connect(&admin_url)
+            .await
+            .expect("TEST_POSTGRES_URL must point at a reachable Postgres server");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .unwrap();
+        admin.close().await.unwrap();
+        let mut url = url::Url::parse(&admin_url).unwrap();
+        url.set_path(&format!("/{name}"));
+        Some(Self {
+            url: DatabaseUrl::parse(url.as_str()).unwrap(),
+            backend: "postgres",
+            _sqlite_dir: None,
+            postgres_drop: Some(PostgresDrop { admin_url, name }),
+        })
+    }
+}
+
+/// Drops the per-test Postgres database, even when the test failed.
+struct PostgresDrop {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PostgresDrop {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
+        // Drop cannot await, and may run inside a runtime: use a fresh thread.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                if let Ok(admin) = Database::connect(&admin_url).await {
+                    let _ = admin.execute_unprepared(&sql).await;
+                    let _ = admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// The app, migrated and listening on a free loopback port.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    _media: TempDir,
+    _server: tokio::task::JoinHandle<()>,
+    pub db: TestDb,
+}
+
+impl TestApp {
+    pub async fn spawn(db: TestDb) -> Self {
+        let media = tempfile::tempdir().unwrap();
+        let config = Config {
+            database_url: db.url.clone(),
+            media_root: media.path().join("media"),
+            site_addr: "127.0.0.1:0".parse().unwrap(),
+        };
+        let leptos_options = LeptosOptions::builder()
+            .output_name("cloudtalents")
+            .site_root("target/site")
+            .build();
+        let state = server::prepare(config, leptos_options).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = server::http::router(state.clone());
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router).await.unwrap();
+        });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        Self {
+            addr,
+            state,
+            client,
+            _media: media,
+            _server: server,
+            db,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+}
+
+/// Runs an async test body once per available backend: always on SQLite,
+/// and on Postgres when `TEST_POSTGRES_URL` is set (`make test` sets it).
+#[macro_export]
+macro_rules! on_each_backend {
+    ($($name:ident => $body:ident;)+) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$body($crate::common::TestDb::sqlite().await).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    match $crate::common::TestDb::postgres().await {
+                        Some(db) => super::$body(db).await,
+                        None => eprintln!("postgres: skipped, TEST_POSTGRES_URL is not set"),
+                    }
+                }
+            }
+        )+
+    };
+}
