@@ -36,7 +36,7 @@ test: test-tools lint build test-rust e2e
 ## ---- building ---------------------------------------------------------------
 
 build: tools
-	cargo leptos build --release
+	cargo leptos build --release --precompress --cargo-locked
 
 ## ---- tools (idempotent) -----------------------------------------------------
 

@@ -23,7 +23,7 @@ test("the page hydrates: bundle loads, the theme toggle works and sticks", async
   await waitForHydration(page);
 
   expect(assets.get("/pkg/cloudtalents.js")).toBe(200);
-  expect(assets.get("/pkg/cloudtalents_bg.wasm")).toBe(200);
+  expect(assets.get("/pkg/cloudtalents.wasm")).toBe(200);
   expect(assets.get("/pkg/cloudtalents.css")).toBe(200);
 
   // Only client code can change the theme: this fails without hydration.
