@@ -9,7 +9,17 @@ use leptos_router::{
 
 use crate::{
     components::{navbar::NavBar, theme_toggle::Theme},
-    pages::{home::HomePage, not_found::NotFoundPage},
+    pages::{
+        home::HomePage,
+        images::ImagesPage,
+        login::LoginPage,
+        logout::LogoutPage,
+        not_found::NotFoundPage,
+        password::{PasswordDonePage, PasswordPage},
+        register::RegisterPage,
+        upload::UploadPage,
+    },
+    user::provide_current_user,
 };
 
 /// The whole document, rendered on the server only. `<html data-theme>` comes
@@ -37,6 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_current_user();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/cloudtalents.css"/>
@@ -49,6 +60,14 @@ pub fn App() -> impl IntoView {
             <main class="container">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/register/") view=RegisterPage/>
+                    <Route path=path!("/login/") view=LoginPage/>
+                    <Route path=path!("/logout/") view=LogoutPage/>
+                    <Route path=path!("/password/") view=PasswordPage/>
+                    <Route path=path!("/password/done/") view=PasswordDonePage/>
+                    // Behind login: see `server::http::PROTECTED_PATHS`.
+                    <Route path=path!("/images/") view=ImagesPage/>
+                    <Route path=path!("/upload/") view=UploadPage/>
                 </Routes>
             </main>
         </Router>

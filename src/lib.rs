@@ -6,7 +6,9 @@
 
 pub mod app;
 pub mod components;
+pub mod error;
 pub mod pages;
+pub mod user;
 
 #[cfg(feature = "ssr")]
 pub mod entities;

@@ -17,6 +17,12 @@ struct Cli {
 enum Command {
     /// Migrate the database and serve the app (the default).
     Serve,
+    /// Create a user. The password is read from standard input when it is
+    /// not a terminal (one line), else asked for twice.
+    CreateUser {
+        /// The new user's name.
+        username: String,
+    },
 }
 
 #[tokio::main]
@@ -35,6 +41,7 @@ async fn main() -> ExitCode {
     }
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve().await,
+        Command::CreateUser { username } => create_user(&username).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -70,10 +77,45 @@ async fn serve() -> Result<(), StartError> {
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
     println!("Cloudtalents is running at http://{addr}/");
-    axum::serve(listener, server::http::router(state))
+    let app =
+        server::http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|source| StartError::Bind { addr, source })
+}
+
+async fn create_user(username: &str) -> Result<(), StartError> {
+    use std::io::IsTerminal;
+    let config = Config::from_env()?;
+    let leptos_options = leptos::config::LeptosOptions::builder()
+        .output_name("cloudtalents")
+        .build();
+    let (password, confirm) = if std::io::stdin().is_terminal() {
+        let read = |prompt: &str| rpassword::prompt_password(prompt).unwrap_or_default();
+        (read("Password: "), read("Password (again): "))
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(StartError::Stdin)?;
+        let line = line.trim_end_matches(['\r', '\n']).to_owned();
+        (line.clone(), line)
+    };
+    let state = server::prepare(config, leptos_options).await?;
+    let user = server::auth::accounts::create_user(&state, username, &password, &confirm)
+        .await
+        .map_err(|e| StartError::CreateUser(describe(&e)))?;
+    println!("Created user {:?}.", user.username);
+    Ok(())
+}
+
+/// All messages of a refused form, in one line.
+fn describe(err: &cloudtalents::error::AppError) -> String {
+    let errors = err.field_errors();
+    let mut parts: Vec<String> = errors.form.clone();
+    parts.extend(errors.fields.iter().map(|(f, m)| format!("{f}: {m}")));
+    parts.join(" ")
 }
 
 /// Ctrl-C or SIGTERM (what `docker stop` sends) ends the server after

@@ -148,3 +148,58 @@ async fn starts_on_postgres_the_same_way() {
     )
     .await;
 }
+
+/// Runs `cloudtalents create-user NAME` with `password` on stdin.
+fn create_user(db: &TestDb, name: &str, password: &str) -> std::process::Output {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("DATABASE_URL", db.url.as_str())
+        .env("RUST_LOG", "warn")
+        .args(["create-user", name])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+async fn create_user_makes_an_account_that_can_log_in() {
+    let db = TestDb::sqlite().await;
+    let out = create_user(&db, "operator", "violet-otter-tangent-42");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        r#"Created user "operator"."#
+    );
+
+    let out = create_user(&db, "OPERATOR", "violet-otter-tangent-42");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("username: That username is taken."), "{err}");
+    let out = create_user(&db, "second", "12345678");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("This password is entirely numeric."), "{err}");
+
+    let app = common::TestApp::spawn(db).await;
+    let res = app
+        .post_form(
+            "/login/",
+            &[
+                ("username", "operator"),
+                ("password", "violet-otter-tangent-42"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+}

@@ -6,14 +6,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_create_users_and_images;
+mod m20261128_000002_add_users_session_epoch;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(
-            m20261128_000001_create_users_and_images::Migration,
-        )]
+        vec![
+            Box::new(m20261128_000001_create_users_and_images::Migration),
+            Box::new(m20261128_000002_add_users_session_epoch::Migration),
+        ]
     }
 }

@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+// `Debug` is written by hand below so the password hash is never printed.
+#[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -10,12 +11,28 @@ pub struct Model {
     /// Lowercase form, unique: usernames are unique ignoring case.
     #[sea_orm(unique)]
     pub username_key: String,
-    /// A PHC string (Argon2id). Never logged: see the accounts code, which
-    /// wraps it in a type without `Debug`.
+    /// A PHC string (Argon2id). Never logged: read it through
+    /// `server::auth::password::PasswordHash`, which has no `Debug`.
     pub password_hash: String,
     pub is_active: bool,
     pub created_at: DateTimeWithTimeZone,
     pub last_login_at: Option<DateTimeWithTimeZone>,
+    /// Bumped by a password change; sessions of an older epoch are ended.
+    pub session_epoch: i32,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("user::Model")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("password_hash", &"<redacted>")
+            .field("is_active", &self.is_active)
+            .field("created_at", &self.created_at)
+            .field("last_login_at", &self.last_login_at)
+            .field("session_epoch", &self.session_epoch)
+            .finish()
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

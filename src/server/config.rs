@@ -4,8 +4,9 @@
 //! is reported as one sentence naming the variable; see [`ConfigError`].
 
 use std::{
-    net::SocketAddr,
+    net::{IpAddr, SocketAddr},
     path::{Path, PathBuf},
+    time::Duration,
 };
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/cloudtalents.db?mode=rwc";
@@ -22,6 +23,14 @@ pub enum ConfigError {
     SiteAddr { value: String },
     #[error("MEDIA_ROOT {path:?} is not a writable directory: {reason}")]
     MediaRoot { path: PathBuf, reason: String },
+    #[error("PUBLIC_URL must be the http(s) address people use to reach the app, such as https://gallery.example.com, got {value:?}")]
+    PublicUrl { value: String },
+    #[error("{name} must be a duration such as 14days or 12h, got {value:?}")]
+    Duration { name: &'static str, value: String },
+    #[error("{name} must be true or false, got {value:?}")]
+    Bool { name: &'static str, value: String },
+    #[error("TRUSTED_PROXIES must be a comma-separated list of IP addresses, got {value:?}")]
+    TrustedProxies { value: String },
     #[error("{name} is not valid UTF-8")]
     NotUnicode { name: &'static str },
 }
@@ -112,6 +121,15 @@ pub struct Config {
     pub database_url: DatabaseUrl,
     pub media_root: PathBuf,
     pub site_addr: SocketAddr,
+    /// Origin (`scheme://host[:port]`) browsers use to reach the app; state-
+    /// changing requests from any other origin are refused.
+    pub public_origin: String,
+    /// Session cookie only over https. Defaults to PUBLIC_URL being https.
+    pub cookie_secure: bool,
+    pub session_idle_timeout: Duration,
+    pub session_absolute_lifetime: Duration,
+    /// Peers whose `X-Forwarded-For` is believed (the nginx in front).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Config {
@@ -136,12 +154,58 @@ impl Config {
         let site_addr = site_addr_raw.parse().map_err(|_| ConfigError::SiteAddr {
             value: site_addr_raw,
         })?;
+        let public_url_raw = get("PUBLIC_URL", &format!("http://{site_addr}"))?;
+        let public_origin = parse_origin(&public_url_raw).ok_or(ConfigError::PublicUrl {
+            value: public_url_raw,
+        })?;
+        let cookie_secure = match get("COOKIE_SECURE", "")?.as_str() {
+            "" => public_origin.starts_with("https://"),
+            "true" | "1" | "yes" => true,
+            "false" | "0" | "no" => false,
+            other => {
+                return Err(ConfigError::Bool {
+                    name: "COOKIE_SECURE",
+                    value: other.to_owned(),
+                })
+            }
+        };
+        let duration = |name: &'static str, default: &str| -> Result<Duration, ConfigError> {
+            let value = get(name, default)?;
+            humantime::parse_duration(&value)
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or(ConfigError::Duration { name, value })
+        };
+        let session_idle_timeout = duration("SESSION_IDLE_TIMEOUT", "14days")?;
+        let session_absolute_lifetime = duration("SESSION_ABSOLUTE_LIFETIME", "30days")?;
+        let proxies_raw = get("TRUSTED_PROXIES", "")?;
+        let trusted_proxies = proxies_raw
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse::<IpAddr>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| ConfigError::TrustedProxies { value: proxies_raw })?;
         Ok(Self {
             database_url,
             media_root,
             site_addr,
+            public_origin,
+            cookie_secure,
+            session_idle_timeout,
+            session_absolute_lifetime,
+            trusted_proxies,
         })
     }
+}
+
+/// `scheme://host[:port]` of an http(s) URL, as browsers send it in `Origin`.
+fn parse_origin(raw: &str) -> Option<String> {
+    let url = url::Url::parse(raw).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return None;
+    }
+    Some(url.origin().ascii_serialization())
 }
 
 /// Creates the media directory if needed and proves it is writable by
@@ -179,6 +243,25 @@ mod tests {
         );
         assert_eq!(c.media_root, PathBuf::from("data/media"));
         assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.public_origin, "http://127.0.0.1:3000");
+        assert!(!c.cookie_secure);
+        assert_eq!(c.session_idle_timeout, Duration::from_secs(14 * 86_400));
+        assert!(c.trusted_proxies.is_empty());
+    }
+
+    #[test]
+    fn https_public_url_makes_cookies_secure() {
+        let c = config(&[("PUBLIC_URL", "https://gallery.example.com/")]).unwrap();
+        assert_eq!(c.public_origin, "https://gallery.example.com");
+        assert!(c.cookie_secure);
+        let c = config(&[
+            ("PUBLIC_URL", "https://x.example"),
+            ("COOKIE_SECURE", "false"),
+        ])
+        .unwrap();
+        assert!(!c.cookie_secure);
+        let c = config(&[("TRUSTED_PROXIES", "127.0.0.1, ::1")]).unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
     }
 
     #[test]
@@ -201,6 +284,15 @@ mod tests {
         );
         let e = config(&[("LEPTOS_SITE_ADDR", "localhost")]).unwrap_err();
         assert!(e.to_string().starts_with("LEPTOS_SITE_ADDR "), "{e}");
+        for (name, value) in [
+            ("PUBLIC_URL", "ftp://x"),
+            ("COOKIE_SECURE", "maybe"),
+            ("SESSION_IDLE_TIMEOUT", "soon"),
+            ("TRUSTED_PROXIES", "nginx"),
+        ] {
+            let e = config(&[(name, value)]).unwrap_err();
+            assert!(e.to_string().starts_with(name), "{e}");
+        }
     }
 
     #[test]

@@ -1,12 +1,16 @@
-//! The axum router: Leptos pages and server functions, `/healthz`, static
-//! files, and the layers every response goes through.
+//! The axum router: Leptos pages and server functions, the no-JavaScript
+//! form posts, `/healthz`, static files, and the layers every request goes
+//! through.
 
-use std::time::Duration;
+use std::{collections::HashSet, sync::Arc, time::Duration};
 
 use axum::{
     body::Body,
-    http::{header, HeaderValue, Request, Response},
-    routing::get,
+    extract::{Request, State},
+    http::{header, HeaderValue, Method, Response, StatusCode},
+    middleware::{from_fn, from_fn_with_state, map_response, Next},
+    response::{IntoResponse, Redirect},
+    routing::{get, post},
     Router,
 };
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -15,20 +19,43 @@ use tower_http::{
 };
 use tracing::Span;
 
-use super::{health, state::AppState};
+use super::{
+    auth::{client_ip, csrf, session},
+    forms, health,
+    state::AppState,
+};
 use crate::app::{shell, App};
+
+/// Pages only a logged-in user may see; others are sent to log in first.
+pub const PROTECTED_PATHS: &[&str] = &["/images/", "/upload/", "/password/"];
+/// Pages a logged-in user has no use for; they go to their gallery.
+const LOGGED_OUT_ONLY: &[&str] = &["/", "/login/", "/register/"];
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
+    let page_paths: Arc<HashSet<String>> =
+        Arc::new(routes.iter().map(|r| r.path().to_owned()).collect());
     let leptos_options = state.leptos_options.clone();
 
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/register/", post(forms::register))
+        .route("/login/", post(forms::login))
+        .route("/logout/", post(forms::logout))
+        .route("/password/", post(forms::change_password))
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         // Files under the site root (/pkg/*, /favicon.svg, …); anything else
         // renders the app's 404 page with status 404.
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::map_response(cache_control))
+        // Layers: the last added runs first on the way in.
+        .layer(from_fn(server_fn_error_status))
+        .layer(from_fn(guard_pages))
+        .layer(from_fn_with_state(state.clone(), session::load_current_user))
+        .layer(session::layer(state.session_store.clone(), &state.config))
+        .layer(from_fn_with_state(state.clone(), client_ip::add_client_ip))
+        .layer(from_fn_with_state(state.clone(), csrf::reject_cross_site))
+        .layer(from_fn_with_state(page_paths, add_trailing_slash))
+        .layer(map_response(cache_control))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -58,6 +85,77 @@ pub fn router(state: AppState) -> Router {
                 }),
         )
         .with_state(state)
+}
+
+/// Logged-out visitors of a protected page go to `/login/?next=<page>`;
+/// logged-in visitors of `/`, `/login/` or `/register/` go to `/images/`.
+async fn guard_pages(req: Request, next: Next) -> Response<Body> {
+    let path = req.uri().path();
+    let logged_in = req.extensions().get::<session::CurrentUser>().is_some();
+    let is_page_request = matches!(*req.method(), Method::GET | Method::HEAD | Method::POST);
+    if is_page_request && !logged_in && PROTECTED_PATHS.iter().any(|p| path.starts_with(p)) {
+        let here = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or(path);
+        let target = format!("/login/?next={}", url_encode(here));
+        return Redirect::to(&target).into_response();
+    }
+    if logged_in && req.method() == Method::GET && LOGGED_OUT_ONLY.contains(&path) {
+        return Redirect::to("/images/").into_response();
+    }
+    next.run(req).await
+}
+
+/// server_fn answers every error it meets before our code runs (a missing
+/// or malformed argument) with 500. Our errors carry their own status, so
+/// restore it: a bad request is the client's fault, not ours.
+async fn server_fn_error_status(req: Request, next: Next) -> Response<Body> {
+    let is_server_fn = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_server_fn || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<crate::error::AppError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(err.status()) {
+            parts.status = status;
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// `/register` → 308 `/register/`, as the old app did for its URLs.
+async fn add_trailing_slash(
+    State(page_paths): State<Arc<HashSet<String>>>,
+    req: Request,
+    next: Next,
+) -> Response<Body> {
+    let path = req.uri().path();
+    if matches!(*req.method(), Method::GET | Method::HEAD) && !path.ends_with('/') {
+        let with_slash = format!("{path}/");
+        if page_paths.contains(&with_slash) {
+            let query = req
+                .uri()
+                .query()
+                .map(|q| format!("?{q}"))
+                .unwrap_or_default();
+            return (
+                StatusCode::PERMANENT_REDIRECT,
+                [(header::LOCATION, format!("{with_slash}{query}"))],
+            )
+                .into_response();
+        }
+    }
+    next.run(req).await
+}
+
+fn url_encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 /// Pages are per-user and must not be stored by shared caches; build output

@@ -6,7 +6,10 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 
-use super::config::Config;
+use super::{
+    auth::{session::DbSessionStore, throttle::LoginThrottle},
+    config::Config,
+};
 
 /// Router state. Server functions get it with `expect_context::<AppState>()`
 /// (leptos_axum provides it); axum handlers extract the field they need.
@@ -15,4 +18,6 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
+    pub session_store: DbSessionStore,
+    pub login_throttle: Arc<LoginThrottle>,
 }

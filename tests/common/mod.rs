@@ -108,28 +108,39 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(db: TestDb) -> Self {
+        Self::spawn_with(db, &[]).await
+    }
+
+    /// With extra configuration variables (e.g. `TRUSTED_PROXIES`).
+    pub async fn spawn_with(db: TestDb, extra: &[(&'static str, &str)]) -> Self {
         let media = tempfile::tempdir().unwrap();
-        let config = Config {
-            database_url: db.url.clone(),
-            media_root: media.path().join("media"),
-            site_addr: "127.0.0.1:0".parse().unwrap(),
-        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let media_root = media.path().join("media");
+        let mut vars = vec![
+            ("DATABASE_URL", db.url.as_str().to_owned()),
+            ("MEDIA_ROOT", media_root.to_str().unwrap().to_owned()),
+            ("LEPTOS_SITE_ADDR", addr.to_string()),
+        ];
+        vars.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
+        let config = Config::from_lookup(|name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.clone())
+                .ok_or(std::env::VarError::NotPresent)
+        })
+        .unwrap();
         let leptos_options = LeptosOptions::builder()
             .output_name("cloudtalents")
             .site_root("target/site")
             .build();
         let state = server::prepare(config, leptos_options).await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let router = server::http::router(state.clone());
+        let router =
+            server::http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let server = tokio::spawn(async move {
             axum::serve(listener, router).await.unwrap();
         });
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .cookie_store(true)
-            .build()
-            .unwrap();
+        let client = Self::new_client();
         Self {
             addr,
             state,
@@ -146,6 +157,45 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// The origin a browser on our pages would send.
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A plain form post, as a browser without JavaScript sends it.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("origin", self.origin())
+            .header("accept", "text/html")
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A server function call, as the hydrated page makes it.
+    pub async fn call(&self, function: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/{function}")))
+            .header("origin", self.origin())
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "application/json")
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A fresh client (no cookies) against the same server.
+    pub fn new_client() -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap()
     }
 }
 

@@ -1,0 +1,198 @@
+//! Form pieces shared by every form page, and the way a form page works
+//! both with and without JavaScript:
+//!
+//! - Without JavaScript the `<form>` posts to the page's own URL. On an
+//!   error the server renders the same page again, with a 4xx status, the
+//!   messages and what was typed ([`FormFeedback`]); on success it
+//!   redirects (303).
+//! - Once hydrated, [`use_form_action`] takes over the submit: the server
+//!   function runs without a reload, errors appear inline, and success does
+//!   one full navigation so every part of the page shows the new session.
+
+use leptos::{html::Input, prelude::*, server_fn::ServerFn};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+use crate::error::{AppError, FieldErrors};
+
+/// What the server hands a form page it renders after a failed plain post.
+/// Only non-secret fields are kept in `values`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FormFeedback {
+    pub form: String,
+    pub values: Vec<(String, String)>,
+    pub error: Option<AppError>,
+}
+
+impl FormFeedback {
+    pub fn value(&self, name: &str) -> String {
+        self.values
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The state of one form page.
+pub struct FormState<S: ServerFn + 'static> {
+    pub action: ServerAction<S>,
+    pub feedback: StoredValue<FormFeedback>,
+    pub errors: Signal<FieldErrors>,
+}
+
+impl<S: ServerFn + 'static> Clone for FormState<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S: ServerFn + 'static> Copy for FormState<S> {}
+
+impl<S: ServerFn + 'static> FormState<S> {
+    pub fn value(&self, name: &str) -> String {
+        self.feedback.with_value(|f| f.value(name))
+    }
+}
+
+/// Sets up a form page whose server function returns where to go next.
+/// `password_inputs` are emptied after an error, as the no-JS path does.
+pub fn use_form_action<S>(form: &'static str, password_inputs: Vec<NodeRef<Input>>) -> FormState<S>
+where
+    S: ServerFn<Output = String, Error = AppError>
+        + DeserializeOwned
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    let action = ServerAction::<S>::new();
+    let feedback = SharedValue::new(move || {
+        use_context::<FormFeedback>()
+            .filter(|f| f.form == form)
+            .unwrap_or_default()
+    })
+    .into_inner();
+    let initial_errors = feedback
+        .error
+        .as_ref()
+        .map(AppError::field_errors)
+        .unwrap_or_default();
+    let errors = Signal::derive(move || match action.value().get() {
+        Some(Err(err)) => err.field_errors(),
+        Some(Ok(_)) => FieldErrors::default(),
+        None => initial_errors.clone(),
+    });
+
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(next)) => {
+            let _ = window().location().set_href(&next);
+        }
+        Some(Err(_)) => {
+            for input in &password_inputs {
+                if let Some(el) = input.get_untracked() {
+                    el.set_value("");
+                }
+            }
+        }
+        None => {}
+    });
+
+    FormState {
+        action,
+        feedback: StoredValue::new(feedback),
+        errors,
+    }
+}
+
+/// The submit handler for a hydrated form: runs the server function instead
+/// of posting the page. If the form cannot be read as the function's
+/// arguments, the browser's ordinary post goes ahead.
+pub fn submit_handler<S>(action: ServerAction<S>) -> impl Fn(leptos::ev::SubmitEvent) + Copy
+where
+    S: ServerFn + DeserializeOwned + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    move |ev: leptos::ev::SubmitEvent| {
+        use leptos::form::FromFormData;
+        if let Ok(args) = S::from_event(&ev) {
+            ev.prevent_default();
+            action.dispatch(args);
+        }
+    }
+}
+
+/// Messages about the whole form.
+#[component]
+pub fn FormMessages(errors: Signal<FieldErrors>) -> impl IntoView {
+    view! {
+        {move || {
+            let form = errors.get().form;
+            (!form.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="alert error" role="alert">
+                            {form.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
+                        </div>
+                    }
+                })
+        }}
+    }
+}
+
+/// A labelled input with its messages below it.
+#[component]
+pub fn Field(
+    name: &'static str,
+    label: &'static str,
+    errors: Signal<FieldErrors>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(into, default = String::new())] value: String,
+    #[prop(optional)] help: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(optional)] autofocus: bool,
+    #[prop(optional)] node_ref: NodeRef<Input>,
+) -> impl IntoView {
+    let id = format!("id_{name}");
+    let error_id = format!("{id}_error");
+    let messages = move || {
+        errors
+            .get()
+            .for_field(name)
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let has_error = move || !messages().is_empty();
+    view! {
+        <div class="field" class:has-error=has_error>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=input_type
+                value=value
+                autocomplete=autocomplete
+                maxlength=maxlength
+                autofocus=autofocus
+                required
+                aria-invalid=move || has_error().to_string()
+                aria-describedby=error_id.clone()
+                node_ref=node_ref
+            />
+            {help.map(|h| view! { <p class="help">{h}</p> })}
+            <div id=error_id class="field-errors">
+                {move || messages().into_iter().map(|m| view! { <p class="field-error">{m}</p> }).collect_view()}
+            </div>
+        </div>
+    }
+}
+
+/// The submit button; disabled while a hydrated submit is under way.
+#[component]
+pub fn SubmitButton(label: &'static str, pending: Signal<bool>) -> impl IntoView {
+    view! {
+        <button type="submit" class="primary" disabled=move || pending.get()>
+            {move || if pending.get() { "Please wait…" } else { label }}
+        </button>
+    }
+}

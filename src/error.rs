@@ -1,0 +1,175 @@
+//! The one error type of the app, shared by server functions, form posts and
+//! the browser. Each variant knows its HTTP status.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// Messages for a form: per field, and for the form as a whole.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors {
+    pub fields: Vec<(String, String)>,
+    pub form: Vec<String>,
+}
+
+impl FieldErrors {
+    pub fn field(mut self, name: &str, message: impl Into<String>) -> Self {
+        self.add(name, message);
+        self
+    }
+
+    pub fn add(&mut self, name: &str, message: impl Into<String>) {
+        self.fields.push((name.to_owned(), message.into()));
+    }
+
+    pub fn add_form(&mut self, message: impl Into<String>) {
+        self.form.push(message.into());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.form.is_empty()
+    }
+
+    /// The messages for one field.
+    pub fn for_field<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.fields
+            .iter()
+            .filter(move |(f, _)| f == name)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// Err(…) with these errors as a 400, unless there are none.
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Form {
+                status: 400,
+                errors: self,
+            })
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The input was refused; the messages say why. `status` is a 4xx.
+    #[error("{}", summary(errors))]
+    Form { status: u16, errors: FieldErrors },
+    #[error("Please log in to continue.")]
+    Unauthenticated,
+    #[error("This request came from another site, or without an Origin header, and was refused.")]
+    CrossSite,
+    #[error("There is nothing here.")]
+    NotFound,
+    #[error("The request could not be read: {0}")]
+    BadRequest(String),
+    #[error("The server could not be reached. Check your connection and try again.")]
+    Network(String),
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+}
+
+fn summary(errors: &FieldErrors) -> String {
+    errors
+        .form
+        .first()
+        .or_else(|| errors.fields.first().map(|(_, m)| m))
+        .cloned()
+        .unwrap_or_else(|| "Please correct the errors below.".to_owned())
+}
+
+impl AppError {
+    /// One message about the whole form.
+    pub fn form(status: u16, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::default();
+        errors.add_form(message);
+        AppError::Form { status, errors }
+    }
+
+    /// One message about one field.
+    pub fn field(status: u16, name: &str, message: impl Into<String>) -> Self {
+        AppError::Form {
+            status,
+            errors: FieldErrors::default().field(name, message),
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Form { status, .. } => *status,
+            AppError::Unauthenticated => 401,
+            AppError::CrossSite => 403,
+            AppError::NotFound => 404,
+            AppError::BadRequest(_) => 400,
+            AppError::Network(_) => 503,
+            AppError::Internal => 500,
+        }
+    }
+
+    /// The field messages, or the error itself as a form-level message.
+    pub fn field_errors(&self) -> FieldErrors {
+        match self {
+            AppError::Form { errors, .. } => errors.clone(),
+            other => {
+                let mut errors = FieldErrors::default();
+                errors.add_form(other.to_string());
+                errors
+            }
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(m)
+            | ServerFnErrorErr::MissingArg(m)
+            | ServerFnErrorErr::Deserialization(m) => AppError::BadRequest(m),
+            ServerFnErrorErr::Request(m) => AppError::Network(m),
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Logs an unexpected server-side failure and hides its details.
+    pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
+        tracing::error!(%err, "{context}");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        AppError::internal("database error", err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_are_4xx_for_bad_input() {
+        assert_eq!(AppError::field(409, "username", "taken").status(), 409);
+        assert_eq!(AppError::CrossSite.status(), 403);
+        assert_eq!(
+            AppError::from_server_fn_error(ServerFnErrorErr::Args("x".into())).status(),
+            400
+        );
+        assert_eq!(FieldErrors::default().into_result(), Ok(()));
+        let err = FieldErrors::default()
+            .field("password", "too short")
+            .into_result()
+            .unwrap_err();
+        assert_eq!(err.status(), 400);
+        assert_eq!(err.to_string(), "too short");
+    }
+}

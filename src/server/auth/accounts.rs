@@ -1,0 +1,343 @@
+//! Sign up, log in, log out and password change: the rules, in one place.
+//! Both ways in (server functions for the hydrated page, plain form posts
+//! without JavaScript) call these.
+
+use std::{net::IpAddr, time::Instant};
+
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr,
+};
+use tower_sessions::Session;
+
+use super::{
+    password::{self, PasswordHash, Verified},
+    session::{self, CurrentUser},
+};
+use crate::{
+    entities::user,
+    error::{AppError, FieldErrors},
+    server::state::AppState,
+};
+
+pub const USERNAME_MAX: usize = 150;
+pub const LOGIN_FAILED: &str =
+    "Please enter a correct username and password. Note that both fields may be case-sensitive.";
+pub const USERNAME_TAKEN: &str = "That username is taken.";
+
+/// Everything an account action needs from the request.
+pub struct RequestCtx {
+    pub state: AppState,
+    pub session: Session,
+    pub client_ip: IpAddr,
+    pub user: Option<CurrentUser>,
+}
+
+impl RequestCtx {
+    pub fn from_parts(state: &AppState, parts: &http::request::Parts) -> Result<Self, AppError> {
+        let session = parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or_else(|| AppError::internal("request context", "no session layer"))?;
+        let client_ip = parts
+            .extensions
+            .get::<super::client_ip::ClientIp>()
+            .map(|c| c.0)
+            .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        Ok(Self {
+            state: state.clone(),
+            session,
+            client_ip,
+            user: parts.extensions.get::<CurrentUser>().cloned(),
+        })
+    }
+
+    /// The context of the server function being run.
+    pub fn current() -> Result<Self, AppError> {
+        let state = leptos::prelude::use_context::<AppState>()
+            .ok_or_else(|| AppError::internal("request context", "no AppState"))?;
+        let parts = leptos::prelude::use_context::<http::request::Parts>()
+            .ok_or_else(|| AppError::internal("request context", "no request parts"))?;
+        Self::from_parts(&state, &parts)
+    }
+
+    pub fn require_user(&self) -> Result<&CurrentUser, AppError> {
+        self.user.as_ref().ok_or(AppError::Unauthenticated)
+    }
+}
+
+/// Usernames are unique ignoring case; this is the form compared.
+pub fn username_key(username: &str) -> String {
+    username.trim().to_lowercase()
+}
+
+/// 1–150 letters, digits and `@ . + - _`, like the old app.
+pub fn validate_username(username: &str) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    let len = username.chars().count();
+    if len == 0 {
+        errors.add("username", "Please enter a username.");
+    } else if len > USERNAME_MAX {
+        errors.add(
+            "username",
+            format!("Ensure this value has at most {USERNAME_MAX} characters (it has {len})."),
+        );
+    } else if !username
+        .chars()
+        .all(|c| c.is_alphanumeric() || "@.+-_".contains(c))
+    {
+        errors.add(
+            "username",
+            "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.",
+        );
+    }
+    errors
+}
+
+/// Where to go after logging in: `next` if it is a path on this site, else
+/// the gallery. Rejects `//host`, `/\host` and anything with a scheme.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.chars().any(|c| c.is_control() || c == '\\') =>
+        {
+            n.to_owned()
+        }
+        _ => "/images/".to_owned(),
+    }
+}
+
+/// Creates an account (no session involved): shared by sign-up and the
+/// `create-user` command.
+pub async fn create_user(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    password_confirm: &str,
+) -> Result<user::Model, AppError> {
+    let username = username.trim();
+    let mut errors = validate_username(username);
+    let password_errors = password::validate(password, username);
+    errors.fields.extend(password_errors.fields);
+    if password.is_empty() || password != password_confirm {
+        if password_confirm.is_empty() {
+            errors.add("password_confirm", "Please enter the password again.");
+        } else if password != password_confirm {
+            errors.add("password_confirm", "The two password fields didn't match.");
+        }
+    }
+    errors.into_result()?;
+
+    let key = username_key(username);
+    // A cheap early answer; the unique index below is what decides a race.
+    if user::Entity::find()
+        .filter(user::Column::UsernameKey.eq(&key))
+        .one(&state.db)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::field(409, "username", USERNAME_TAKEN));
+    }
+    let hash = password::hash(password.to_owned()).await?;
+    let new_user = user::ActiveModel {
+        username: Set(username.to_owned()),
+        username_key: Set(key),
+        password_hash: Set(hash.into_stored()),
+        is_active: Set(true),
+        created_at: Set(chrono::Utc::now().fixed_offset()),
+        session_epoch: Set(0),
+        ..Default::default()
+    };
+    match new_user.insert(&state.db).await {
+        Ok(model) => Ok(model),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(AppError::field(409, "username", USERNAME_TAKEN))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub async fn register(
+    ctx: &RequestCtx,
+    username: &str,
+    password: &str,
+    password_confirm: &str,
+) -> Result<(), AppError> {
+    let user = create_user(&ctx.state, username, password, password_confirm).await?;
+    session::log_in(&ctx.session, &user)
+        .await
+        .map_err(|e| AppError::internal("starting a session", e))?;
+    tracing::info!(user_id = user.id, "signed up");
+    Ok(())
+}
+
+pub async fn log_in(ctx: &RequestCtx, username: &str, password: &str) -> Result<(), AppError> {
+    let mut errors = FieldErrors::default();
+    if username.trim().is_empty() {
+        errors.add("username", "Please enter your username.");
+    }
+    if password.is_empty() {
+        errors.add("password", "Please enter your password.");
+    }
+    errors.into_result()?;
+
+    let key = username_key(username);
+    let throttle = &ctx.state.login_throttle;
+    if let Err(wait) = throttle.check(&key, ctx.client_ip, Instant::now()) {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        return Err(AppError::form(
+            429,
+            format!(
+                "Too many failed login attempts. Please wait {minutes} minute{} and try again.",
+                if minutes == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+
+    let found = if key.chars().count() <= USERNAME_MAX {
+        user::Entity::find()
+            .filter(user::Column::UsernameKey.eq(&key))
+            .one(&ctx.state.db)
+            .await?
+    } else {
+        None
+    };
+    let verified = match &found {
+        Some(u) if u.is_active && password.chars().count() <= password::MAX_LENGTH => {
+            password::verify(
+                password.to_owned(),
+                PasswordHash::from_stored(u.password_hash.clone()),
+            )
+            .await?
+        }
+        _ => {
+            password::verify_dummy(password.to_owned()).await;
+            None
+        }
+    };
+    let (Some(user), Some(verified)) = (found, verified) else {
+        throttle.record_failure(&key, ctx.client_ip, Instant::now());
+        tracing::info!(ip = %ctx.client_ip, "failed login");
+        return Err(AppError::form(401, LOGIN_FAILED));
+    };
+    throttle.record_success(&key);
+
+    let mut active: user::ActiveModel = user.clone().into();
+    active.last_login_at = Set(Some(chrono::Utc::now().fixed_offset()));
+    if verified == Verified::NeedsRehash {
+        active.password_hash = Set(password::hash(password.to_owned()).await?.into_stored());
+    }
+    let user = active.update(&ctx.state.db).await?;
+    session::log_in(&ctx.session, &user)
+        .await
+        .map_err(|e| AppError::internal("starting a session", e))?;
+    tracing::info!(user_id = user.id, "logged in");
+    Ok(())
+}
+
+pub async fn log_out(ctx: &RequestCtx) -> Result<(), AppError> {
+    session::log_out(&ctx.session)
+        .await
+        .map_err(|e| AppError::internal("ending a session", e))
+}
+
+/// Checks the old password, stores the new one, ends the user's other
+/// sessions and keeps this one.
+pub async fn change_password(
+    ctx: &RequestCtx,
+    old_password: &str,
+    new_password: &str,
+    new_password_confirm: &str,
+) -> Result<(), AppError> {
+    let current = ctx.require_user()?;
+    let user = user::Entity::find_by_id(current.id)
+        .one(&ctx.state.db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+
+    let mut errors = FieldErrors::default();
+    let old_ok = !old_password.is_empty()
+        && old_password.chars().count() <= password::MAX_LENGTH
+        && password::verify(
+            old_password.to_owned(),
+            PasswordHash::from_stored(user.password_hash.clone()),
+        )
+        .await?
+        .is_some();
+    if !old_ok {
+        errors.add(
+            "old_password",
+            "Your old password was entered incorrectly. Please enter it again.",
+        );
+    }
+    for (_, message) in password::validate(new_password, &user.username).fields {
+        errors.add("new_password", message);
+    }
+    if new_password != new_password_confirm {
+        errors.add(
+            "new_password_confirm",
+            "The two password fields didn't match.",
+        );
+    }
+    errors.into_result()?;
+
+    let hash = password::hash(new_password.to_owned()).await?;
+    // Bump the epoch in the same statement, so two changes racing each
+    // still end every other session.
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(hash.into_stored()))
+        .col_expr(
+            user::Column::SessionEpoch,
+            Expr::col(user::Column::SessionEpoch).add(1),
+        )
+        .filter(user::Column::Id.eq(user.id))
+        .exec(&ctx.state.db)
+        .await?;
+    let user = user::Entity::find_by_id(user.id)
+        .one(&ctx.state.db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    session::refresh_epoch(&ctx.session, &user)
+        .await
+        .map_err(|e| AppError::internal("refreshing the session", e))?;
+    tracing::info!(user_id = user.id, "password changed");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert!(validate_username("ada.lovelace+art@example-1_x").is_empty());
+        assert!(validate_username("Zoë").is_empty());
+        assert!(!validate_username("").is_empty());
+        assert!(!validate_username("has space").is_empty());
+        assert!(!validate_username("<script>").is_empty());
+        assert!(!validate_username(&"a".repeat(151)).is_empty());
+        assert!(validate_username(&"a".repeat(150)).is_empty());
+        assert_eq!(username_key(" Ada "), "ada");
+    }
+
+    #[test]
+    fn next_must_stay_on_this_site() {
+        assert_eq!(safe_next(Some("/upload/")), "/upload/");
+        assert_eq!(safe_next(Some("/images/?page=2")), "/images/?page=2");
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "",
+            "/a\\b",
+            "/a\nb",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/images/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/images/");
+    }
+}

@@ -1,0 +1,232 @@
+//! Database-backed sessions (tower-sessions on SeaORM's own sqlx pool) and
+//! who the current user is.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use axum::{extract::Request, middleware::Next, response::Response};
+use sea_orm::{DatabaseConnection, EntityTrait};
+use serde::{Deserialize, Serialize};
+use tower_sessions::{
+    cookie::{time, SameSite},
+    session::{Id, Record},
+    session_store::{self, ExpiredDeletion},
+    Expiry, Session, SessionManagerLayer, SessionStore,
+};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+use crate::{
+    entities::user,
+    server::config::{Config, DatabaseKind},
+};
+
+/// The session store of whichever database the app runs on.
+#[derive(Clone, Debug)]
+pub enum DbSessionStore {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+impl DbSessionStore {
+    /// Uses the app's own pool and creates the `sessions` table if missing.
+    pub async fn new(
+        db: &DatabaseConnection,
+        kind: &DatabaseKind,
+    ) -> Result<Self, sea_orm::sqlx::Error> {
+        let store = match kind {
+            DatabaseKind::Sqlite => DbSessionStore::Sqlite(
+                SqliteStore::new(db.get_sqlite_connection_pool().clone())
+                    .with_table_name("sessions")
+                    .expect("a valid table name"),
+            ),
+            DatabaseKind::Postgres => DbSessionStore::Postgres(
+                PostgresStore::new(db.get_postgres_connection_pool().clone())
+                    .with_schema_name("public")
+                    .expect("a valid schema name")
+                    .with_table_name("sessions")
+                    .expect("a valid table name"),
+            ),
+        };
+        match &store {
+            DbSessionStore::Sqlite(s) => s.migrate().await?,
+            DbSessionStore::Postgres(s) => s.migrate().await?,
+        }
+        Ok(store)
+    }
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        match self {
+            DbSessionStore::Sqlite(s) => s.create(record).await,
+            DbSessionStore::Postgres(s) => s.create(record).await,
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match self {
+            DbSessionStore::Sqlite(s) => s.save(record).await,
+            DbSessionStore::Postgres(s) => s.save(record).await,
+        }
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            DbSessionStore::Sqlite(s) => s.load(id).await,
+            DbSessionStore::Postgres(s) => s.load(id).await,
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        match self {
+            DbSessionStore::Sqlite(s) => s.delete(id).await,
+            DbSessionStore::Postgres(s) => s.delete(id).await,
+        }
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for DbSessionStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        match self {
+            DbSessionStore::Sqlite(s) => s.delete_expired().await,
+            DbSessionStore::Postgres(s) => s.delete_expired().await,
+        }
+    }
+}
+
+pub const SESSION_COOKIE: &str = "cloudtalents_session";
+
+pub fn layer(store: DbSessionStore, config: &Config) -> SessionManagerLayer<DbSessionStore> {
+    let idle =
+        time::Duration::try_from(config.session_idle_timeout).unwrap_or(time::Duration::days(14));
+    SessionManagerLayer::new(store)
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.cookie_secure)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle))
+}
+
+/// Deletes expired sessions every `period`, for as long as the app runs.
+pub fn spawn_expired_deletion(store: DbSessionStore, period: Duration) {
+    tokio::spawn(async move {
+        if let Err(err) = store.continuously_delete_expired(period).await {
+            tracing::error!(%err, "expired-session deletion stopped");
+        }
+    });
+}
+
+const AUTH_KEY: &str = "auth";
+
+/// What the session remembers about a login.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct SessionAuth {
+    user_id: i32,
+    /// The user's `session_epoch` at login: a password change bumps it, which
+    /// ends every other session of that user.
+    epoch: i32,
+    /// Unix time of the login in milliseconds, for the absolute lifetime.
+    login_at_ms: i64,
+}
+
+/// The logged-in user of this request, put into the request extensions by
+/// [`load_current_user`].
+#[derive(Clone)]
+pub struct CurrentUser {
+    pub id: i32,
+    pub username: String,
+}
+
+/// Starts an authenticated session for `user`: a new session id (no session
+/// fixation), then the login record.
+pub async fn log_in(
+    session: &Session,
+    user: &user::Model,
+) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session
+        .insert(
+            AUTH_KEY,
+            SessionAuth {
+                user_id: user.id,
+                epoch: user.session_epoch,
+                login_at_ms: chrono::Utc::now().timestamp_millis(),
+            },
+        )
+        .await
+}
+
+/// Keeps this session valid after the user's epoch changed (password change).
+pub async fn refresh_epoch(
+    session: &Session,
+    user: &user::Model,
+) -> Result<(), tower_sessions::session::Error> {
+    if let Some(mut auth) = session.get::<SessionAuth>(AUTH_KEY).await? {
+        auth.epoch = user.session_epoch;
+        session.cycle_id().await?;
+        session.insert(AUTH_KEY, auth).await?;
+    }
+    Ok(())
+}
+
+/// Ends the session: the row is deleted and the cookie cleared.
+pub async fn log_out(session: &Session) -> Result<(), tower_sessions::session::Error> {
+    session.flush().await
+}
+
+/// Middleware: resolves the session's user (still existing, active, same
+/// epoch, within the absolute lifetime) into a [`CurrentUser`] extension. A
+/// session that fails any of these is ended.
+pub async fn load_current_user(
+    axum::extract::State(state): axum::extract::State<crate::server::state::AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    // Static files need no user (and no database query).
+    let is_asset = req.uri().path().starts_with("/pkg/");
+    if let Some(session) = req
+        .extensions()
+        .get::<Session>()
+        .cloned()
+        .filter(|_| !is_asset)
+    {
+        match current_user(&state.db, &session, state.config.session_absolute_lifetime).await {
+            Ok(Some(user)) => {
+                req.extensions_mut().insert(user);
+            }
+            Ok(None) => {}
+            Err(err) => tracing::warn!(%err, "could not load the session's user"),
+        }
+    }
+    next.run(req).await
+}
+
+async fn current_user(
+    db: &DatabaseConnection,
+    session: &Session,
+    absolute_lifetime: Duration,
+) -> Result<Option<CurrentUser>, Box<dyn std::error::Error + Send + Sync>> {
+    let Some(auth) = session.get::<SessionAuth>(AUTH_KEY).await? else {
+        return Ok(None);
+    };
+    let age_ms = chrono::Utc::now()
+        .timestamp_millis()
+        .saturating_sub(auth.login_at_ms);
+    let expired = age_ms < 0 || age_ms as u128 > absolute_lifetime.as_millis();
+    let user = user::Entity::find_by_id(auth.user_id).one(db).await?;
+    match user {
+        Some(u) if !expired && u.is_active && u.session_epoch == auth.epoch => {
+            Ok(Some(CurrentUser {
+                id: u.id,
+                username: u.username,
+            }))
+        }
+        _ => {
+            session.flush().await?;
+            Ok(None)
+        }
+    }
+}
