@@ -1,0 +1,173 @@
+import type { Page } from "@playwright/test";
+import { test, expect, waitForHydration } from "./fixtures";
+
+const PASSWORD = "violet-otter-tangent-42";
+const NEW_PASSWORD = "cobalt-heron-meadow-77";
+
+/** A username no other test (or earlier run) uses. */
+function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+async function fillSignUp(page: Page, username: string, password: string, confirm = password) {
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Password again").fill(confirm);
+}
+
+async function fillLogIn(page: Page, username: string, password: string) {
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+}
+
+const nav = (page: Page) => page.getByRole("navigation", { name: "Main" });
+
+test.describe("the whole account journey", () => {
+  // The deliberate wrong-password login is answered 401, which Chromium
+  // reports as a failed resource load.
+  test.use({ allowConsole: [/status of 401/] });
+
+  test("sign up, log out, log in, change password; the old password stops working", async ({
+    page,
+    consoleProblems,
+  }) => {
+    const name = uniqueName("ada");
+
+    await page.goto("/register/");
+    await waitForHydration(page);
+    await fillSignUp(page, name, PASSWORD);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await expect(page).toHaveURL("/upload/");
+    await expect(nav(page).getByRole("link", { name })).toBeVisible();
+    await expect(nav(page).getByRole("link", { name: "My images" })).toBeVisible();
+    await expect(nav(page).getByRole("link", { name: "Upload image" })).toBeVisible();
+
+    await waitForHydration(page);
+    await nav(page).getByRole("button", { name: "Log out" }).click();
+    await expect(page).toHaveURL("/");
+    await expect(nav(page).getByRole("link", { name: "Log in" })).toBeVisible();
+
+    await page.goto("/login/");
+    await waitForHydration(page);
+    await fillLogIn(page, name, PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page).toHaveURL("/images/");
+    await expect(page.getByRole("heading", { name: "My images" })).toBeVisible();
+
+    await nav(page).getByRole("link", { name }).click();
+    await expect(page).toHaveURL("/password/");
+    await waitForHydration(page);
+    await page.getByLabel("Old password").fill(PASSWORD);
+    await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel("New password again").fill(NEW_PASSWORD);
+    await page.getByRole("button", { name: "Change my password" }).click();
+    await expect(page).toHaveURL("/password/done/");
+    await expect(page.getByRole("heading", { name: "Password changed" })).toBeVisible();
+
+    // Still logged in here; log out and try the old password.
+    await waitForHydration(page);
+    await nav(page).getByRole("button", { name: "Log out" }).click();
+    await expect(page).toHaveURL("/");
+    await page.goto("/login/");
+    await waitForHydration(page);
+    await fillLogIn(page, name, PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByRole("alert")).toContainText("Please enter a correct username and password.");
+    await expect(page).toHaveURL("/login/");
+
+    await fillLogIn(page, name, NEW_PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page).toHaveURL("/images/");
+    expect(consoleProblems).toEqual([]);
+  });
+});
+
+test.describe("with failed submissions", () => {
+  // A refused server function call is answered with its 4xx, which Chromium
+  // also reports as a failed resource load.
+  test.use({ allowConsole: [/status of 40\d/] });
+
+  test("hydrated forms show errors inline without a reload, keeping the username", async ({
+    page,
+    consoleProblems,
+  }) => {
+    const name = uniqueName("grace");
+    await page.goto("/register/");
+    await waitForHydration(page);
+    // Survives only if the page is not reloaded.
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+
+    await fillSignUp(page, name, PASSWORD, "something-else-entirely");
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await expect(page.getByText("The two password fields didn't match.")).toBeVisible();
+    await expect(page.getByLabel("Username")).toHaveValue(name);
+    await expect(page.getByLabel("Password", { exact: true })).toHaveValue("");
+    await expect(page.getByLabel("Password again")).toHaveValue("");
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+
+    await fillSignUp(page, name, "12345678");
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await expect(page.getByText("This password is entirely numeric.")).toBeVisible();
+    await expect(page.getByText("This password is too common.")).toBeVisible();
+
+    await fillSignUp(page, name, PASSWORD);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await expect(page).toHaveURL("/upload/");
+    expect(consoleProblems).toEqual([]);
+  });
+});
+
+test("a protected page sends you to log in, then back to it", async ({ page, browser, consoleProblems }) => {
+  const name = uniqueName("hopper");
+  // Make the account in another browser context.
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await otherPage.goto("/register/");
+  await fillSignUp(otherPage, name, PASSWORD);
+  await otherPage.getByRole("button", { name: "Sign up" }).click();
+  await expect(otherPage).toHaveURL("/upload/");
+  await other.close();
+
+  await page.goto("/upload/");
+  await expect(page).toHaveURL("/login/?next=%2Fupload%2F");
+  await waitForHydration(page);
+  await fillLogIn(page, name, PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL("/upload/");
+  await expect(page.getByRole("heading", { name: "Upload image" })).toBeVisible();
+  // Logged in, / leads to the gallery.
+  await page.goto("/");
+  await expect(page).toHaveURL("/images/");
+  expect(consoleProblems).toEqual([]);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false, allowConsole: [/status of 40\d/] });
+
+  test("sign up, see errors next to the fields, log out and log in", async ({ page }) => {
+    const name = uniqueName("lin");
+    await page.goto("/register/");
+    await fillSignUp(page, name, PASSWORD, "mismatch-mismatch");
+    await page.getByRole("button", { name: "Sign up" }).click();
+    // The page came back from the server with the message and the username.
+    await expect(page).toHaveURL("/register/");
+    await expect(page.getByText("The two password fields didn't match.")).toBeVisible();
+    await expect(page.getByLabel("Username")).toHaveValue(name);
+    await expect(page.getByLabel("Password", { exact: true })).toHaveValue("");
+
+    await fillSignUp(page, name, PASSWORD);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await expect(page).toHaveURL("/upload/");
+    await expect(nav(page).getByRole("link", { name })).toBeVisible();
+
+    await nav(page).getByRole("button", { name: "Log out" }).click();
+    await expect(page).toHaveURL("/");
+
+    await page.goto("/images/");
+    await expect(page).toHaveURL("/login/?next=%2Fimages%2F");
+    await fillLogIn(page, name, PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page).toHaveURL("/images/");
+    await expect(page.getByRole("heading", { name: "My images" })).toBeVisible();
+  });
+});
