@@ -11,6 +11,7 @@ use crate::{
     components::{navbar::NavBar, theme_toggle::Theme},
     pages::{
         home::HomePage,
+        image_detail::{ImageDeletePage, ImageDetailPage},
         images::ImagesPage,
         login::LoginPage,
         logout::LogoutPage,
@@ -67,6 +68,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/password/done/") view=PasswordDonePage/>
                     // Behind login: see `server::http::PROTECTED_PATHS`.
                     <Route path=path!("/images/") view=ImagesPage/>
+                    <Route path=path!("/images/:id/") view=ImageDetailPage/>
+                    <Route path=path!("/images/:id/delete/") view=ImageDeletePage/>
                     <Route path=path!("/upload/") view=UploadPage/>
                 </Routes>
             </main>

@@ -4,9 +4,12 @@
 //! and `hydrate` (the WASM bundle that takes over the server's HTML in the
 //! browser). Modules shared by both are plain; server-only ones are gated.
 
+#![recursion_limit = "256"]
+
 pub mod app;
 pub mod components;
 pub mod error;
+pub mod images;
 pub mod pages;
 pub mod user;
 

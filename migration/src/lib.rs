@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_create_users_and_images;
 mod m20261128_000002_add_users_session_epoch;
+mod m20261128_000003_add_images_variants;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_create_users_and_images::Migration),
             Box::new(m20261128_000002_add_users_session_epoch::Migration),
+            Box::new(m20261128_000003_add_images_variants::Migration),
         ]
     }
 }

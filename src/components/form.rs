@@ -196,3 +196,34 @@ pub fn SubmitButton(label: &'static str, pending: Signal<bool>) -> impl IntoView
         </button>
     }
 }
+
+/// A `<textarea>` holding `text`, escaped on the server (see
+/// [`super::escape`]). Use this, never a bare `<textarea>{text}</textarea>`.
+#[component]
+pub fn TextArea(
+    id: &'static str,
+    name: &'static str,
+    #[prop(into)] text: String,
+    #[prop(default = 4)] rows: u32,
+    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(optional)] on_input: Option<Callback<String>>,
+) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let text = super::escape::escape_text(&text);
+    view! {
+        <textarea
+            id=id
+            name=name
+            rows=rows
+            maxlength=maxlength
+            required
+            on:input=move |ev| {
+                if let Some(cb) = on_input {
+                    cb.run(event_target_value(&ev));
+                }
+            }
+        >
+            {text}
+        </textarea>
+    }
+}

@@ -1,5 +1,8 @@
 //! UI pieces shared by several pages.
 
+pub mod escape;
 pub mod form;
+pub mod lightbox;
 pub mod navbar;
 pub mod theme_toggle;
+pub mod uploader;

@@ -13,6 +13,13 @@ pub struct Model {
     #[sea_orm(unique)]
     pub file_key: String,
     pub created_at: DateTimeWithTimeZone,
+    /// Size of the display copy, in pixels.
+    pub width: i32,
+    pub height: i32,
+    /// `jpeg`, or `png` for images with transparency.
+    pub format: String,
+    /// File extension of the kept original, when originals are kept.
+    pub original_ext: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

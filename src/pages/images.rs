@@ -1,16 +1,166 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
-/// `/images/`: the gallery. Behind login; the images themselves come with
-/// the images feature.
+use crate::{
+    components::lightbox::Lightbox,
+    error::AppError,
+    images::{GalleryPage, ImageCard},
+};
+
+/// One page of the current user's images, newest first.
+#[server(prefix = "/api", endpoint = "list_images")]
+pub async fn list_images(page: u64) -> Result<GalleryPage, AppError> {
+    use crate::server::{auth::accounts::RequestCtx, images, with_status};
+    with_status(
+        async {
+            let ctx = RequestCtx::current()?;
+            let user = ctx.require_user()?;
+            images::list(&ctx.state, user.id, page).await
+        }
+        .await,
+    )
+}
+
+/// Renames or re-describes one of the user's images; answers its page.
+#[server(prefix = "/api", endpoint = "update_image")]
+pub async fn update_image(id: i32, name: String, description: String) -> Result<String, AppError> {
+    use crate::server::{auth::accounts::RequestCtx, images, with_status};
+    with_status(
+        async {
+            let ctx = RequestCtx::current()?;
+            let user = ctx.require_user()?;
+            images::update(&ctx.state, user.id, id, &name, &description).await?;
+            Ok(format!("/images/{id}/"))
+        }
+        .await,
+    )
+}
+
+/// Deletes one of the user's images and its files.
+#[server(prefix = "/api", endpoint = "delete_image")]
+pub async fn delete_image(id: i32) -> Result<(), AppError> {
+    use crate::server::{auth::accounts::RequestCtx, images, with_status};
+    with_status(
+        async {
+            let ctx = RequestCtx::current()?;
+            let user = ctx.require_user()?;
+            images::delete(&ctx.state, user.id, id).await
+        }
+        .await,
+    )
+}
+
+/// `/images/?page=N`: the gallery.
 #[component]
 pub fn ImagesPage() -> impl IntoView {
+    let query = use_query_map();
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u64>().ok())
+            .unwrap_or(1)
+    };
+    // Blocking: the grid is in the HTML itself, for browsers without JS.
+    let gallery = Resource::new_blocking(page, list_images);
+
     view! {
         <Title text="My images"/>
-        <section class="empty-state">
+        <div class="page-head">
             <h1>"My images"</h1>
-            <p>"Your gallery is empty for now."</p>
-            <a class="button primary" href="/upload/">"Upload an image"</a>
-        </section>
+            <a class="button primary" href="/upload/">"Upload image"</a>
+        </div>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match gallery.await {
+                    Ok(page) => view! { <Gallery page/> }.into_any(),
+                    Err(err) => view! { <div class="alert error" role="alert"><p>{err.to_string()}</p></div> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
+}
+
+#[component]
+fn Gallery(page: GalleryPage) -> impl IntoView {
+    if page.total == 0 {
+        return view! {
+            <section class="empty-state">
+                <p class="big">"No images yet."</p>
+                <p>"Upload your first image: it will show up here, newest first."</p>
+                <a class="button primary" href="/upload/">"Upload image"</a>
+            </section>
+        }
+        .into_any();
+    }
+    let images = RwSignal::new(page.images);
+    let open = RwSignal::new(None::<usize>);
+    view! {
+        <ul class="gallery" aria-label="Images">
+            <For
+                each=move || images.get().into_iter().enumerate()
+                key=|(_, card)| (card.id, card.name.clone())
+                children=move |(index, card)| view! { <Thumb card index open/> }
+            />
+        </ul>
+        <Pagination page=page.page pages=page.pages/>
+        <Lightbox images open/>
+    }
+    .into_any()
+}
+
+/// A thumbnail. Without JavaScript it links to the image's page; once
+/// hydrated a click opens the lightbox instead.
+#[component]
+fn Thumb(card: ImageCard, index: usize, open: RwSignal<Option<usize>>) -> impl IntoView {
+    let href = format!("/images/{}/", card.id);
+    let srcset = format!("{} 400w, {} 800w", card.thumb_400_url, card.thumb_800_url);
+    view! {
+        <li class="thumb">
+            <a
+                href=href
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    open.set(Some(index));
+                }
+            >
+                <img
+                    src=card.thumb_400_url.clone()
+                    srcset=srcset
+                    sizes="(max-width: 600px) 50vw, (max-width: 1100px) 33vw, 270px"
+                    width=card.width
+                    height=card.height
+                    loading="lazy"
+                    decoding="async"
+                    alt=card.name.clone()
+                />
+                <span class="thumb-name">{card.name.clone()}</span>
+            </a>
+        </li>
+    }
+}
+
+#[component]
+fn Pagination(page: u64, pages: u64) -> impl IntoView {
+    (pages > 1).then(|| {
+        let link = |n: u64| format!("/images/?page={n}");
+        view! {
+            <nav class="pagination" aria-label="Pages">
+                {(page > 1).then(|| view! { <a class="button" rel="prev" href=link(page - 1)>"← Newer"</a> })}
+                <ol>
+                    {(1..=pages)
+                        .map(|n| {
+                            if n == page {
+                                view! { <li><span aria-current="page">{n}</span></li> }.into_any()
+                            } else {
+                                view! { <li><a href=link(n)>{n}</a></li> }.into_any()
+                            }
+                        })
+                        .collect_view()}
+                </ol>
+                {(page < pages).then(|| view! { <a class="button" rel="next" href=link(page + 1)>"Older →"</a> })}
+            </nav>
+        }
+    })
 }

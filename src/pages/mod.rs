@@ -1,6 +1,7 @@
 //! One module per route; form pages keep their server function beside them.
 
 pub mod home;
+pub mod image_detail;
 pub mod images;
 pub mod login;
 pub mod logout;

@@ -31,6 +31,10 @@ pub enum ConfigError {
     Bool { name: &'static str, value: String },
     #[error("TRUSTED_PROXIES must be a comma-separated list of IP addresses, got {value:?}")]
     TrustedProxies { value: String },
+    #[error("{name} must be a whole number, got {value:?}")]
+    Number { name: &'static str, value: String },
+    #[error("MEDIA_ACCEL_REDIRECT must be a path that starts and ends with /, such as /protected-media/, got {value:?}")]
+    AccelRedirect { value: String },
     #[error("{name} is not valid UTF-8")]
     NotUnicode { name: &'static str },
 }
@@ -130,6 +134,23 @@ pub struct Config {
     pub session_absolute_lifetime: Duration,
     /// Peers whose `X-Forwarded-For` is believed (the nginx in front).
     pub trusted_proxies: Vec<IpAddr>,
+    pub uploads: UploadLimits,
+    /// Keep each upload's original file beside the re-encoded copies.
+    pub keep_originals: bool,
+    /// When set (e.g. `/protected-media/`), media responses carry
+    /// `X-Accel-Redirect: <prefix><key>/<file>` and no body: nginx sends the
+    /// bytes from its `internal` location.
+    pub media_accel_redirect: Option<String>,
+    /// How many images may be decoded and resized at once.
+    pub image_workers: usize,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct UploadLimits {
+    pub max_bytes: u64,
+    pub max_width: u32,
+    pub max_height: u32,
+    pub max_pixels: u64,
 }
 
 impl Config {
@@ -158,17 +179,45 @@ impl Config {
         let public_origin = parse_origin(&public_url_raw).ok_or(ConfigError::PublicUrl {
             value: public_url_raw,
         })?;
-        let cookie_secure = match get("COOKIE_SECURE", "")?.as_str() {
-            "" => public_origin.starts_with("https://"),
-            "true" | "1" | "yes" => true,
-            "false" | "0" | "no" => false,
+        let boolean = |name: &'static str, default: bool| -> Result<bool, ConfigError> {
+            match get(name, "")?.as_str() {
+                "" => Ok(default),
+                "true" | "1" | "yes" => Ok(true),
+                "false" | "0" | "no" => Ok(false),
+                other => Err(ConfigError::Bool {
+                    name,
+                    value: other.to_owned(),
+                }),
+            }
+        };
+        let number = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            let value = get(name, &default.to_string())?;
+            value
+                .replace('_', "")
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(ConfigError::Number { name, value })
+        };
+        let cookie_secure = boolean("COOKIE_SECURE", public_origin.starts_with("https://"))?;
+        let uploads = UploadLimits {
+            max_bytes: number("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)?,
+            max_width: number("MAX_IMAGE_WIDTH", 20_000)?.min(u32::MAX as u64) as u32,
+            max_height: number("MAX_IMAGE_HEIGHT", 20_000)?.min(u32::MAX as u64) as u32,
+            max_pixels: number("MAX_IMAGE_PIXELS", 50_000_000)?,
+        };
+        let keep_originals = boolean("KEEP_ORIGINALS", false)?;
+        let media_accel_redirect = match get("MEDIA_ACCEL_REDIRECT", "")?.as_str() {
+            "" => None,
+            p if p.starts_with('/') && p.ends_with('/') && !p.contains("..") => Some(p.to_owned()),
             other => {
-                return Err(ConfigError::Bool {
-                    name: "COOKIE_SECURE",
+                return Err(ConfigError::AccelRedirect {
                     value: other.to_owned(),
                 })
             }
         };
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
+        let image_workers = number("IMAGE_WORKERS", cores)? as usize;
         let duration = |name: &'static str, default: &str| -> Result<Duration, ConfigError> {
             let value = get(name, default)?;
             humantime::parse_duration(&value)
@@ -195,6 +244,10 @@ impl Config {
             session_idle_timeout,
             session_absolute_lifetime,
             trusted_proxies,
+            uploads,
+            keep_originals,
+            media_accel_redirect,
+            image_workers,
         })
     }
 }
@@ -247,6 +300,10 @@ mod tests {
         assert!(!c.cookie_secure);
         assert_eq!(c.session_idle_timeout, Duration::from_secs(14 * 86_400));
         assert!(c.trusted_proxies.is_empty());
+        assert_eq!(c.uploads.max_bytes, 20 * 1024 * 1024);
+        assert_eq!(c.uploads.max_pixels, 50_000_000);
+        assert!(!c.keep_originals);
+        assert_eq!(c.media_accel_redirect, None);
     }
 
     #[test]
@@ -289,6 +346,9 @@ mod tests {
             ("COOKIE_SECURE", "maybe"),
             ("SESSION_IDLE_TIMEOUT", "soon"),
             ("TRUSTED_PROXIES", "nginx"),
+            ("MAX_UPLOAD_BYTES", "20MB"),
+            ("KEEP_ORIGINALS", "sometimes"),
+            ("MEDIA_ACCEL_REDIRECT", "protected"),
         ] {
             let e = config(&[(name, value)]).unwrap_err();
             assert!(e.to_string().starts_with(name), "{e}");

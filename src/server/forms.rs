@@ -5,7 +5,7 @@
 
 use axum::{
     body::Body,
-    extract::{FromRequest, Request, State},
+    extract::{FromRequest, Path, Request, State},
     http::{request::Parts, Method, StatusCode},
     response::{IntoResponse, Redirect, Response},
     Form,
@@ -14,6 +14,7 @@ use leptos::prelude::provide_context;
 
 use super::{
     auth::accounts::{self, RequestCtx},
+    images,
     state::AppState,
 };
 use crate::{app::shell, components::form::FormFeedback, error::AppError};
@@ -68,6 +69,38 @@ pub async fn change_password(State(state): State<AppState>, req: Request) -> Res
     .await
 }
 
+pub async fn update_image(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    req: Request,
+) -> Response {
+    handle(
+        state,
+        req,
+        "edit-image",
+        &["name", "description"],
+        |ctx, f| async move {
+            let user = ctx.require_user()?;
+            images::update(&ctx.state, user.id, id, f.get("name"), f.get("description")).await?;
+            Ok(format!("/images/{id}/"))
+        },
+    )
+    .await
+}
+
+pub async fn delete_image(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    req: Request,
+) -> Response {
+    handle(state, req, "delete-image", &[], |ctx, _| async move {
+        let user = ctx.require_user()?;
+        images::delete(&ctx.state, user.id, id).await?;
+        Ok("/images/".to_owned())
+    })
+    .await
+}
+
 pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
     handle(state, req, "logout", &[], |ctx, _| async move {
         accounts::log_out(&ctx).await?;
@@ -114,7 +147,7 @@ where
     };
     let values = keep
         .iter()
-        .map(|name| (name.to_string(), truncate(fields.get(name), 200)))
+        .map(|name| (name.to_string(), truncate(fields.get(name), 6_000)))
         .collect();
     let result = match RequestCtx::from_parts(&state, &parts) {
         Ok(ctx) => run(ctx, fields).await,
@@ -147,7 +180,7 @@ fn truncate(value: &str, max_chars: usize) -> String {
 
 /// Renders the page at `parts.uri` as a GET would, with `feedback` for its
 /// form, and the error's status.
-async fn render(state: AppState, mut parts: Parts, feedback: FormFeedback) -> Response {
+pub async fn render(state: AppState, mut parts: Parts, feedback: FormFeedback) -> Response {
     let status = feedback
         .error
         .as_ref()

@@ -6,7 +6,7 @@ use std::{collections::HashSet, sync::Arc, time::Duration};
 
 use axum::{
     body::Body,
-    extract::{Request, State},
+    extract::{DefaultBodyLimit, Request, State},
     http::{header, HeaderValue, Method, Response, StatusCode},
     middleware::{from_fn, from_fn_with_state, map_response, Next},
     response::{IntoResponse, Redirect},
@@ -21,7 +21,7 @@ use tracing::Span;
 
 use super::{
     auth::{client_ip, csrf, session},
-    forms, health,
+    forms, health, images,
     state::AppState,
 };
 use crate::app::{shell, App};
@@ -43,6 +43,15 @@ pub fn router(state: AppState) -> Router {
         .route("/login/", post(forms::login))
         .route("/logout/", post(forms::logout))
         .route("/password/", post(forms::change_password))
+        .route(
+            "/upload/",
+            post(images::upload::upload).layer(DefaultBodyLimit::max(
+                (state.config.uploads.max_bytes + images::upload::FORM_OVERHEAD) as usize,
+            )),
+        )
+        .route("/images/{id}/", post(forms::update_image))
+        .route("/images/{id}/delete/", post(forms::delete_image))
+        .route("/media/{key}/{file}", get(images::media::serve))
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         // Files under the site root (/pkg/*, /favicon.svg, …); anything else
         // renders the app's 404 page with status 404.

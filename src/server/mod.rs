@@ -7,6 +7,7 @@ pub mod db;
 pub mod forms;
 pub mod health;
 pub mod http;
+pub mod images;
 pub mod state;
 
 use std::{sync::Arc, time::Duration};
@@ -53,13 +54,28 @@ pub async fn prepare(
         .await
         .map_err(StartError::Sessions)?;
     auth::session::spawn_expired_deletion(session_store.clone(), Duration::from_secs(3600));
-    Ok(AppState {
+    let storage = Arc::new(images::storage::LocalStorage::new(
+        config.media_root.clone(),
+    ));
+    let image_workers = Arc::new(tokio::sync::Semaphore::new(config.image_workers));
+    let state = AppState {
         leptos_options,
         db,
         config: Arc::new(config),
         session_store,
         login_throttle: Arc::new(LoginThrottle::default()),
-    })
+        storage,
+        image_workers,
+    };
+    // Files a crash left without a row. Ten minutes' grace keeps it off
+    // uploads that another replica is storing right now.
+    let sweep_state = state.clone();
+    tokio::spawn(async move {
+        if let Err(err) = images::sweep_orphans(&sweep_state, Duration::from_secs(600)).await {
+            tracing::error!(%err, "media sweep failed");
+        }
+    });
+    Ok(state)
 }
 
 /// For server functions: an error answers with its own HTTP status.

@@ -9,6 +9,7 @@ use sea_orm::DatabaseConnection;
 use super::{
     auth::{session::DbSessionStore, throttle::LoginThrottle},
     config::Config,
+    images::storage::MediaStorage,
 };
 
 /// Router state. Server functions get it with `expect_context::<AppState>()`
@@ -20,4 +21,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub session_store: DbSessionStore,
     pub login_throttle: Arc<LoginThrottle>,
+    pub storage: Arc<dyn MediaStorage>,
+    /// Bounds how many images are decoded and resized at once.
+    pub image_workers: Arc<tokio::sync::Semaphore>,
 }

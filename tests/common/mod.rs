@@ -2,6 +2,8 @@
 //! `TEST_POSTGRES_URL` is set) and the real app served over real HTTP.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod fixtures;
+
 use std::{
     net::SocketAddr,
     sync::atomic::{AtomicU32, Ordering},
@@ -187,6 +189,114 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// A new session cookie (`name=value`) of a freshly signed-up user.
+    pub async fn session_cookie(&self) -> String {
+        let plain = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let password = "violet-otter-tangent-42";
+        let name = format!("raw{}", std::process::id());
+        let res = plain
+            .post(self.url("/register/"))
+            .header("origin", self.origin())
+            .form(&[
+                ("username", name.as_str()),
+                ("password", password),
+                ("password_confirm", password),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let cookie = res.headers()["set-cookie"].to_str().unwrap();
+        cookie.split(';').next().unwrap().to_owned()
+    }
+
+    /// Signs up `name` with this app's client (which is then logged in).
+    pub async fn sign_up(&self, name: &str) {
+        let password = "violet-otter-tangent-42";
+        let res = self
+            .post_form(
+                "/register/",
+                &[
+                    ("username", name),
+                    ("password", password),
+                    ("password_confirm", password),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303, "sign up {name}");
+    }
+
+    /// Uploads one image as the browser form does; `accept` picks the
+    /// hydrated page's JSON answer or the plain form's redirect.
+    pub async fn upload(
+        &self,
+        name: &str,
+        description: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+        json: bool,
+    ) -> reqwest::Response {
+        self.upload_with(&self.client, name, description, file_name, bytes, json)
+            .await
+    }
+
+    pub async fn upload_with(
+        &self,
+        client: &reqwest::Client,
+        name: &str,
+        description: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+        json: bool,
+    ) -> reqwest::Response {
+        let form = reqwest::multipart::Form::new()
+            .text("name", name.to_owned())
+            .text("description", description.to_owned())
+            .part(
+                "image",
+                reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
+            );
+        client
+            .post(self.url("/upload/"))
+            .header("origin", self.origin())
+            .header(
+                "accept",
+                if json {
+                    "application/json"
+                } else {
+                    "text/html"
+                },
+            )
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Every file under the media root, relative to it.
+    pub fn media_files(&self) -> Vec<String> {
+        fn walk(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, base, out);
+                } else {
+                    out.push(path.strip_prefix(base).unwrap().display().to_string());
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(
+            &self.state.config.media_root,
+            &self.state.config.media_root,
+            &mut out,
+        );
+        out.sort();
+        out
     }
 
     /// A fresh client (no cookies) against the same server.

@@ -1,0 +1,400 @@
+//! The upload form. Server-rendered it is one plain multipart form (name,
+//! description, one file). Hydrated, it also takes several files at once,
+//! by picking or by drag & drop; each gets a name from its file name (which
+//! can be edited), a progress bar while its bytes go up, and a cancel
+//! button. Uploads go one after another to the same `POST /upload/`.
+
+use leptos::prelude::*;
+
+use super::form::TextArea;
+use crate::error::FieldErrors;
+
+// Sending and Done are set by the browser-only code.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Status {
+    Waiting,
+    Sending,
+    Done,
+    Failed,
+    Cancelled,
+}
+
+/// One file in the queue (the `File` itself lives in browser-only storage).
+#[derive(Clone, Copy)]
+struct Item {
+    id: u32,
+    name: RwSignal<String>,
+    size: u64,
+    progress: RwSignal<f64>,
+    status: RwSignal<Status>,
+    error: RwSignal<Option<String>>,
+}
+
+#[component]
+pub fn Uploader(errors: Signal<FieldErrors>, name: String, description: String) -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let queue = RwSignal::new(Vec::<Item>::new());
+    let description_value = RwSignal::new(description.clone());
+    let busy = RwSignal::new(false);
+    let dragging = RwSignal::new(false);
+    let field_errors = move |field: &'static str| {
+        move || {
+            errors
+                .get()
+                .for_field(field)
+                .map(|m| view! { <p class="field-error">{m.to_owned()}</p> })
+                .collect_view()
+        }
+    };
+
+    #[cfg(feature = "hydrate")]
+    let files = browser::Files::new();
+    #[cfg(feature = "hydrate")]
+    let add_files = move |list: Vec<web_sys::File>| {
+        for file in list {
+            let id = files.add(file.clone());
+            queue.update(|q| {
+                q.push(Item {
+                    id,
+                    name: RwSignal::new(browser::stem(&file.name())),
+                    size: file.size() as u64,
+                    progress: RwSignal::new(0.0),
+                    status: RwSignal::new(Status::Waiting),
+                    error: RwSignal::new(None),
+                })
+            });
+        }
+    };
+
+    let on_pick = move |_ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        add_files(browser::take_input_files(&_ev));
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        #[cfg(feature = "hydrate")]
+        add_files(browser::dropped_files(&ev));
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        // Nothing queued: the browser posts the form as usual.
+        if queue.with(Vec::is_empty) {
+            return;
+        }
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        browser::upload_all(files, queue, description_value.get_untracked(), busy);
+    };
+    let cancel = move |item: Item| {
+        #[cfg(feature = "hydrate")]
+        files.abort(item.id);
+        match item.status.get_untracked() {
+            Status::Waiting => queue.update(|q| q.retain(|i| i.id != item.id)),
+            Status::Sending => item.status.set(Status::Cancelled),
+            _ => {}
+        }
+    };
+
+    view! {
+        <form method="post" action="/upload/" enctype="multipart/form-data" novalidate on:submit=on_submit>
+            <div class="field" class:has-error=move || errors.get().for_field("description").next().is_some()>
+                <label for="id_description">"Description"</label>
+                <TextArea id="id_description" name="description" maxlength=5000 text=description
+                    on_input=Callback::new(move |v| description_value.set(v))/>
+                <p class="help" hidden=move || !hydrated.get()>"Used for every image you add below."</p>
+                {field_errors("description")}
+            </div>
+            <Show when=move || queue.with(Vec::is_empty)>
+                <div class="field" class:has-error=move || errors.get().for_field("name").next().is_some()>
+                    <label for="id_name">"Name"</label>
+                    <input id="id_name" name="name" value=name.clone() maxlength=255 required/>
+                    {field_errors("name")}
+                </div>
+            </Show>
+            <div
+                class="dropzone"
+                class:dragging=move || dragging.get()
+                on:dragover=move |ev: leptos::ev::DragEvent| {
+                    ev.prevent_default();
+                    dragging.set(true);
+                }
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=on_drop
+            >
+                <label for="id_image">"Image file"</label>
+                <input id="id_image" name="image" type="file" required
+                    accept="image/jpeg,image/png,image/gif,image/webp"
+                    multiple=move || hydrated.get()
+                    on:change=on_pick/>
+                <p class="help">
+                    "JPEG, PNG, GIF or WebP."
+                    <span hidden=move || !hydrated.get()>" Pick several, or drop them here."</span>
+                </p>
+                {field_errors("image")}
+            </div>
+            <ul class="upload-queue" aria-label="Files to upload">
+                <For each=move || queue.get() key=|item| item.id let:item>
+                    <li class="upload-item" data-status=move || format!("{:?}", item.status.get()).to_lowercase()>
+                        <label>
+                            <span class="visually-hidden">"Name"</span>
+                            <input aria-label="Name" maxlength=255 prop:value=move || item.name.get()
+                                disabled=move || item.status.get() != Status::Waiting && item.status.get() != Status::Failed
+                                on:input=move |ev| item.name.set(event_target_value(&ev))/>
+                        </label>
+                        <progress max="1" value=move || item.progress.get() aria-label="Upload progress"></progress>
+                        <span class="upload-size">{format!("{:.1} MB", item.size as f64 / 1_000_000.0)}</span>
+                        <span class="upload-status">{move || match item.status.get() {
+                            Status::Waiting => "Waiting",
+                            Status::Sending => "Uploading…",
+                            Status::Done => "Done",
+                            Status::Failed => "Failed",
+                            Status::Cancelled => "Cancelled",
+                        }}</span>
+                        <button type="button" class="link-button" aria-label="Cancel"
+                            hidden=move || matches!(item.status.get(), Status::Done | Status::Cancelled)
+                            on:click=move |_| cancel(item)>"Cancel"</button>
+                        {move || item.error.get().map(|e| view! { <p class="field-error">{e}</p> })}
+                    </li>
+                </For>
+            </ul>
+            <button type="submit" class="primary" disabled=move || busy.get()>
+                {move || match queue.with(|q| q.iter().filter(|i| matches!(i.status.get(), Status::Waiting | Status::Failed)).count()) {
+                    0 | 1 => "Upload".to_owned(),
+                    n => format!("Upload {n} images"),
+                }}
+            </button>
+        </form>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use std::collections::HashMap;
+
+    use leptos::prelude::*;
+    use wasm_bindgen::{closure::Closure, JsCast};
+    use web_sys::{File, FormData, ProgressEvent, XmlHttpRequest};
+
+    use super::{Item, Status};
+    use crate::error::AppError;
+
+    /// The last id given, the queued files, and the requests under way.
+    type FileTable = (u32, HashMap<u32, File>, HashMap<u32, XmlHttpRequest>);
+
+    /// The queued files and their requests, kept in the browser only.
+    #[derive(Clone, Copy)]
+    pub struct Files {
+        inner: StoredValue<FileTable, LocalStorage>,
+    }
+
+    impl Files {
+        pub fn new() -> Self {
+            Self {
+                inner: StoredValue::new_local((0, HashMap::new(), HashMap::new())),
+            }
+        }
+
+        pub fn add(&self, file: File) -> u32 {
+            self.inner
+                .try_update_value(|(next, files, _)| {
+                    *next += 1;
+                    files.insert(*next, file);
+                    *next
+                })
+                .unwrap_or(0)
+        }
+
+        fn file(&self, id: u32) -> Option<File> {
+            self.inner
+                .with_value(|(_, files, _)| files.get(&id).cloned())
+        }
+
+        fn set_request(&self, id: u32, xhr: Option<XmlHttpRequest>) {
+            self.inner.update_value(|(_, _, reqs)| match xhr {
+                Some(x) => {
+                    reqs.insert(id, x);
+                }
+                None => {
+                    reqs.remove(&id);
+                }
+            });
+        }
+
+        pub fn abort(&self, id: u32) {
+            self.inner.update_value(|(_, files, reqs)| {
+                if let Some(xhr) = reqs.remove(&id) {
+                    let _ = xhr.abort();
+                }
+                files.remove(&id);
+            });
+        }
+    }
+
+    /// The file name without its extension, as the image's default name.
+    pub fn stem(file_name: &str) -> String {
+        match file_name.rsplit_once('.') {
+            Some((stem, _)) if !stem.is_empty() => stem.to_owned(),
+            _ => file_name.to_owned(),
+        }
+    }
+
+    /// The picked files; the input is emptied so a plain post cannot send
+    /// them a second time.
+    pub fn take_input_files(ev: &leptos::ev::Event) -> Vec<File> {
+        let input: web_sys::HtmlInputElement = event_target(ev);
+        let files = input.files().map(list).unwrap_or_default();
+        input.set_value("");
+        files
+    }
+
+    pub fn dropped_files(ev: &leptos::ev::DragEvent) -> Vec<File> {
+        ev.data_transfer()
+            .and_then(|dt| dt.files())
+            .map(list)
+            .unwrap_or_default()
+    }
+
+    fn list(files: web_sys::FileList) -> Vec<File> {
+        (0..files.length()).filter_map(|i| files.get(i)).collect()
+    }
+
+    /// Sends the waiting (or failed) items one after another; when all are
+    /// done, goes to the gallery.
+    pub fn upload_all(
+        files: Files,
+        queue: RwSignal<Vec<Item>>,
+        description: String,
+        busy: RwSignal<bool>,
+    ) {
+        let next = queue.with_untracked(|q| {
+            q.iter()
+                .find(|i| matches!(i.status.get_untracked(), Status::Waiting | Status::Failed))
+                .copied()
+        });
+        let Some(item) = next else {
+            busy.set(false);
+            let all_done = queue.with_untracked(|q| {
+                q.iter()
+                    .all(|i| matches!(i.status.get_untracked(), Status::Done | Status::Cancelled))
+            });
+            if all_done
+                && queue
+                    .with_untracked(|q| q.iter().any(|i| i.status.get_untracked() == Status::Done))
+            {
+                let _ = window().location().set_href("/images/");
+            }
+            return;
+        };
+        busy.set(true);
+        let Some(file) = files.file(item.id) else {
+            item.status.set(Status::Cancelled);
+            return upload_all(files, queue, description, busy);
+        };
+        item.status.set(Status::Sending);
+        item.error.set(None);
+        item.progress.set(0.0);
+        let sent_description = description.clone();
+        let done = move |result: Result<(), String>| {
+            files.set_request(item.id, None);
+            if item.status.get_untracked() == Status::Cancelled {
+                // Cancelled meanwhile: nothing to report.
+            } else {
+                match result {
+                    Ok(()) => {
+                        item.progress.set(1.0);
+                        item.status.set(Status::Done);
+                    }
+                    Err(message) => {
+                        item.status.set(Status::Failed);
+                        item.error.set(Some(message));
+                    }
+                }
+            }
+            if item.status.get_untracked() == Status::Failed {
+                // Stop at the first failure so the message can be acted on.
+                busy.set(false);
+            } else {
+                upload_all(files, queue, description.clone(), busy);
+            }
+        };
+        match send(
+            &file,
+            &item.name.get_untracked(),
+            &sent_description,
+            item,
+            done.clone(),
+        ) {
+            Ok(xhr) => files.set_request(item.id, Some(xhr)),
+            Err(message) => done(Err(message)),
+        }
+    }
+
+    fn send(
+        file: &File,
+        name: &str,
+        description: &str,
+        item: Item,
+        done: impl Fn(Result<(), String>) + Clone + 'static,
+    ) -> Result<XmlHttpRequest, String> {
+        let js = |e: wasm_bindgen::JsValue| format!("{e:?}");
+        let form = FormData::new().map_err(js)?;
+        form.append_with_str("name", name).map_err(js)?;
+        form.append_with_str("description", description)
+            .map_err(js)?;
+        form.append_with_blob_and_filename("image", file, &file.name())
+            .map_err(js)?;
+
+        let xhr = XmlHttpRequest::new().map_err(js)?;
+        xhr.open("POST", "/upload/").map_err(js)?;
+        xhr.set_request_header("Accept", "application/json")
+            .map_err(js)?;
+
+        let on_progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                // Keep the last sliver for the server's processing.
+                item.progress.set((e.loaded() / e.total()).min(0.98));
+            }
+        });
+        xhr.upload()
+            .map_err(js)?
+            .set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        on_progress.forget();
+
+        let request = xhr.clone();
+        let on_done = done.clone();
+        let on_load = Closure::<dyn FnMut()>::new(move || {
+            let status = request.status().unwrap_or(0);
+            if (200..300).contains(&status) {
+                on_done(Ok(()));
+            } else {
+                let body = request.response_text().ok().flatten().unwrap_or_default();
+                let message = serde_json::from_str::<AppError>(&body)
+                    .map(|e| {
+                        let errors = e.field_errors();
+                        errors
+                            .form
+                            .into_iter()
+                            .chain(errors.fields.into_iter().map(|(_, m)| m))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .unwrap_or_else(|_| format!("The upload failed (HTTP {status})."));
+                on_done(Err(message));
+            }
+        });
+        xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+        on_load.forget();
+        let on_error = Closure::<dyn FnMut()>::new(move || {
+            done(Err(
+                "The connection failed. Check your network and try again.".to_owned(),
+            ))
+        });
+        xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+
+        xhr.send_with_opt_form_data(Some(&form)).map_err(js)?;
+        Ok(xhr)
+    }
+}

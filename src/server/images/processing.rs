@@ -1,0 +1,212 @@
+//! Turning untrusted upload bytes into the files we serve: detect the
+//! format from the bytes, decode within limits, apply the EXIF orientation,
+//! re-encode (which drops all metadata), and make the display copy and the
+//! thumbnails. CPU-bound: callers run it on a blocking thread.
+
+use std::io::Cursor;
+
+use image::{
+    codecs::{jpeg::JpegEncoder, png::PngEncoder},
+    imageops::FilterType,
+    DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits,
+};
+
+use crate::server::config::UploadLimits;
+
+/// Longest side of each stored copy, and its file stem.
+pub const VARIANTS: [(&str, u32); 3] = [("display", 1600), ("thumb-800", 800), ("thumb-400", 400)];
+const JPEG_QUALITY: u8 = 85;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ImageError {
+    #[error("The file is empty.")]
+    Empty,
+    #[error("This file is not a JPEG, PNG, GIF or WebP image. Other kinds of file (SVG, HTML, PDF, …) are not accepted.")]
+    Unsupported,
+    #[error("The image is {width} × {height} pixels; the largest accepted is {max_width} × {max_height} and {max_megapixels} megapixels.")]
+    TooLarge {
+        width: u32,
+        height: u32,
+        max_width: u32,
+        max_height: u32,
+        max_megapixels: u64,
+    },
+    #[error("The {0} image could not be read: it is damaged or incomplete.")]
+    Corrupt(&'static str),
+}
+
+impl ImageError {
+    pub fn status(&self) -> u16 {
+        match self {
+            ImageError::Empty | ImageError::Corrupt(_) => 422,
+            ImageError::Unsupported => 415,
+            ImageError::TooLarge { .. } => 413,
+        }
+    }
+}
+
+pub struct Processed {
+    /// `jpeg` or `png`.
+    pub format: &'static str,
+    pub width: u32,
+    pub height: u32,
+    /// File name and bytes of each stored copy.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// The extension of the uploaded format (for keeping the original).
+    pub original_ext: &'static str,
+}
+
+fn accepted(format: ImageFormat) -> Option<&'static str> {
+    match format {
+        ImageFormat::Jpeg => Some("jpg"),
+        ImageFormat::Png => Some("png"),
+        ImageFormat::Gif => Some("gif"),
+        ImageFormat::WebP => Some("webp"),
+        _ => None,
+    }
+}
+
+fn format_name(format: ImageFormat) -> &'static str {
+    match format {
+        ImageFormat::Jpeg => "JPEG",
+        ImageFormat::Png => "PNG",
+        ImageFormat::Gif => "GIF",
+        _ => "WebP",
+    }
+}
+
+pub fn process(bytes: &[u8], limits: &UploadLimits) -> Result<Processed, ImageError> {
+    if bytes.is_empty() {
+        return Err(ImageError::Empty);
+    }
+    let format = image::guess_format(bytes).map_err(|_| ImageError::Unsupported)?;
+    let original_ext = accepted(format).ok_or(ImageError::Unsupported)?;
+    let corrupt = || ImageError::Corrupt(format_name(format));
+    // The JPEG decoder fills in missing data rather than failing: check the
+    // file is whole first.
+    if format == ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
+        return Err(corrupt());
+    }
+    let too_large = |width, height| ImageError::TooLarge {
+        width,
+        height,
+        max_width: limits.max_width,
+        max_height: limits.max_height,
+        max_megapixels: limits.max_pixels / 1_000_000,
+    };
+
+    // Read the header first: a decompression bomb is refused before any
+    // pixel memory is allocated.
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut decoder_limits = Limits::default();
+    decoder_limits.max_alloc = Some(limits.max_pixels.saturating_mul(8).max(64 << 20));
+    reader.limits(decoder_limits);
+    let mut decoder = reader.into_decoder().map_err(|_| corrupt())?;
+    let (width, height) = decoder.dimensions();
+    if width == 0 || height == 0 {
+        return Err(corrupt());
+    }
+    if width > limits.max_width
+        || height > limits.max_height
+        || u64::from(width) * u64::from(height) > limits.max_pixels
+    {
+        return Err(too_large(width, height));
+    }
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|_| corrupt())?;
+    img.apply_orientation(orientation);
+
+    let has_transparency = img.color().has_alpha() && img.to_rgba8().pixels().any(|p| p.0[3] < 255);
+    let img = if has_transparency {
+        DynamicImage::ImageRgba8(img.to_rgba8())
+    } else {
+        DynamicImage::ImageRgb8(img.to_rgb8())
+    };
+    let (out_format, ext) = if has_transparency {
+        ("png", "png")
+    } else {
+        ("jpeg", "jpg")
+    };
+
+    let mut files = Vec::with_capacity(VARIANTS.len());
+    let mut display_size = (img.width(), img.height());
+    // Each copy is made from the one before (display → 800 → 400): cheaper
+    // than resizing the full image three times, and as sharp.
+    let mut source = img;
+    for (stem, side) in VARIANTS {
+        let copy = if source.width() > side || source.height() > side {
+            source.resize(side, side, FilterType::CatmullRom)
+        } else {
+            source.clone()
+        };
+        if stem == "display" {
+            display_size = (copy.width(), copy.height());
+        }
+        files.push((format!("{stem}.{ext}"), encode(&copy, has_transparency)?));
+        source = copy;
+    }
+    Ok(Processed {
+        format: out_format,
+        width: display_size.0,
+        height: display_size.1,
+        files,
+        original_ext,
+    })
+}
+
+/// Walks the JPEG's segments: every marker segment is skipped by its
+/// length (an EXIF thumbnail inside APP1 with it), entropy-coded data up to
+/// the next real marker. Complete means the walk reaches End Of Image.
+pub fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return false;
+    }
+    let mut i = 2;
+    while i + 1 < bytes.len() {
+        if bytes[i] != 0xFF {
+            return false;
+        }
+        let marker = bytes[i + 1];
+        match marker {
+            0xD9 => return true,
+            // Fill bytes, and markers without a length.
+            0xFF => i += 1,
+            0x01 | 0xD0..=0xD7 => i += 2,
+            _ => {
+                let Some(len) = bytes
+                    .get(i + 2..i + 4)
+                    .map(|b| u16::from_be_bytes([b[0], b[1]]) as usize)
+                else {
+                    return false;
+                };
+                i += 2 + len;
+                if marker == 0xDA {
+                    // Entropy-coded data: runs to the next marker that is not
+                    // a stuffed 0xFF00 or a restart marker.
+                    while i + 1 < bytes.len()
+                        && !(bytes[i] == 0xFF
+                            && bytes[i + 1] != 0x00
+                            && !(0xD0..=0xD7).contains(&bytes[i + 1]))
+                    {
+                        i += 1;
+                    }
+                }
+            }
+        }
+    }
+    false
+}
+
+fn encode(img: &DynamicImage, png: bool) -> Result<Vec<u8>, ImageError> {
+    let mut out = Vec::new();
+    let result = if png {
+        img.write_with_encoder(PngEncoder::new(&mut out))
+    } else {
+        img.write_with_encoder(JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY))
+    };
+    // Encoding an image we decoded only fails on a bug; report it as such.
+    result.map_err(|_| ImageError::Corrupt("re-encoded"))?;
+    Ok(out)
+}

@@ -1,0 +1,164 @@
+//! `POST /upload/`: one image (multipart: `name`, `description`, `image`).
+//!
+//! The size limit is enforced while the body streams in: a declared
+//! `Content-Length` over it is refused before reading, and reading stops as
+//! soon as the file passes it (413). A browser without JavaScript gets a
+//! redirect or the form again with its errors; the hydrated page sends
+//! `Accept: application/json` and gets JSON (the new image, or an
+//! `AppError`).
+
+use axum::{
+    extract::{FromRequest, Multipart, Request, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    Json,
+};
+
+use super::card;
+use crate::{
+    components::form::FormFeedback,
+    error::AppError,
+    images::DESCRIPTION_MAX,
+    server::{auth::session::CurrentUser, forms, state::AppState},
+};
+
+/// Room for the text fields and multipart framing beside the file.
+pub const FORM_OVERHEAD: u64 = 256 * 1024;
+const TEXT_FIELD_MAX_BYTES: usize = 64 * 1024;
+
+struct UploadForm {
+    name: String,
+    description: String,
+    image: Option<Vec<u8>>,
+}
+
+pub async fn upload(State(state): State<AppState>, req: Request) -> Response {
+    let wants_json = wants_json(req.headers());
+    let (parts, body) = req.into_parts();
+    let result = async {
+        let user = parts
+            .extensions
+            .get::<CurrentUser>()
+            .cloned()
+            .ok_or(AppError::Unauthenticated)?;
+        let form = read_form(&state, Request::from_parts(parts.clone(), body)).await?;
+        let image = form.image.filter(|b| !b.is_empty());
+        let Some(image) = image else {
+            let mut errors = crate::images::validate_fields(&form.name, &form.description);
+            errors.add(
+                "image",
+                "Please choose an image file (JPEG, PNG, GIF or WebP).",
+            );
+            return Err(AppError::Form {
+                status: 400,
+                errors,
+            });
+        };
+        super::create(&state, user.id, &form.name, &form.description, image).await
+    }
+    .await;
+
+    match (result, wants_json) {
+        (Ok(model), true) => (StatusCode::CREATED, Json(card(&model))).into_response(),
+        (Ok(_), false) => Redirect::to("/images/").into_response(),
+        (Err(err), true) => {
+            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            (status, Json(err)).into_response()
+        }
+        (Err(AppError::Unauthenticated), false) => {
+            Redirect::to("/login/?next=%2Fupload%2F").into_response()
+        }
+        (Err(err), false) => {
+            // What was typed comes back; the file cannot (browsers forbid it).
+            let feedback = FormFeedback {
+                form: "upload".into(),
+                values: vec![],
+                error: Some(err),
+            };
+            forms::render(state, parts, feedback).await
+        }
+    }
+}
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
+}
+
+async fn read_form(state: &AppState, req: Request) -> Result<UploadForm, AppError> {
+    let max = state.config.uploads.max_bytes;
+    let too_large = || {
+        AppError::field(
+            413,
+            "image",
+            format!(
+                "The file is too large: the limit is {} MiB.",
+                max as f64 / (1024.0 * 1024.0)
+            ),
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > max + FORM_OVERHEAD) {
+        return Err(too_large());
+    }
+    let mut multipart = Multipart::from_request(req, state).await.map_err(|e| {
+        AppError::BadRequest(format!("expected a multipart form ({})", e.body_text()))
+    })?;
+
+    let mut form = UploadForm {
+        name: String::new(),
+        description: String::new(),
+        image: None,
+    };
+    let bad_body = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            AppError::BadRequest(format!("the form could not be read ({})", e.body_text()))
+        }
+    };
+    while let Some(mut field) = multipart.next_field().await.map_err(bad_body)? {
+        let field_name = field.name().unwrap_or_default().to_owned();
+        match field_name.as_str() {
+            "image" => {
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(bad_body)? {
+                    if bytes.len() as u64 + chunk.len() as u64 > max {
+                        return Err(too_large());
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                form.image = Some(bytes);
+            }
+            "name" | "description" => {
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(bad_body)? {
+                    if bytes.len() + chunk.len() > TEXT_FIELD_MAX_BYTES {
+                        return Err(AppError::field(
+                            400,
+                            &field_name,
+                            format!("This is far too long (at most {DESCRIPTION_MAX} characters)."),
+                        ));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| AppError::field(400, &field_name, "This must be UTF-8 text."))?;
+                if field_name == "name" {
+                    form.name = text;
+                } else {
+                    form.description = text;
+                }
+            }
+            // Unknown fields are read and ignored.
+            _ => while field.chunk().await.map_err(bad_body)?.is_some() {},
+        }
+    }
+    Ok(form)
+}
