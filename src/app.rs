@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::{
@@ -67,9 +67,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/password/") view=PasswordPage/>
                     <Route path=path!("/password/done/") view=PasswordDonePage/>
                     // Behind login: see `server::http::PROTECTED_PATHS`.
-                    <Route path=path!("/images/") view=ImagesPage/>
-                    <Route path=path!("/images/:id/") view=ImageDetailPage/>
-                    <Route path=path!("/images/:id/delete/") view=ImageDeletePage/>
+                    // Async: pages with data arrive whole, for browsers without
+                    // JavaScript (streamed parts would need a script to land).
+                    <Route path=path!("/images/") view=ImagesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/images/:id/") view=ImageDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/images/:id/delete/") view=ImageDeletePage ssr=SsrMode::Async/>
                     <Route path=path!("/upload/") view=UploadPage/>
                 </Routes>
             </main>

@@ -21,6 +21,35 @@ pub struct ImageCard {
     pub thumb_800_url: String,
 }
 
+impl ImageCard {
+    /// `srcset` with each thumbnail's real width (a small image's
+    /// thumbnails are not upscaled, so they may be narrower than their
+    /// names say).
+    pub fn srcset(&self) -> String {
+        let small = fitted_width(self.width, self.height, 400);
+        let large = fitted_width(self.width, self.height, 800);
+        if large > small {
+            format!(
+                "{} {small}w, {} {large}w",
+                self.thumb_400_url, self.thumb_800_url
+            )
+        } else {
+            format!("{} {small}w", self.thumb_400_url)
+        }
+    }
+}
+
+/// Width of a `width` × `height` image scaled to fit a `side` square
+/// (never enlarged), as the pipeline makes its copies.
+pub fn fitted_width(width: i32, height: i32, side: i32) -> i32 {
+    let longest = width.max(height);
+    if longest <= side {
+        width
+    } else {
+        ((width as i64 * side as i64 + longest as i64 / 2) / longest as i64).max(1) as i32
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GalleryPage {
     pub images: Vec<ImageCard>,
@@ -53,4 +82,27 @@ pub fn validate_fields(name: &str, description: &str) -> FieldErrors {
         );
     }
     errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn srcset_names_real_widths() {
+        let card = |w, h| ImageCard {
+            id: 1,
+            name: String::new(),
+            description: String::new(),
+            width: w,
+            height: h,
+            display_url: "d".into(),
+            thumb_400_url: "s".into(),
+            thumb_800_url: "l".into(),
+        };
+        assert_eq!(card(1600, 800).srcset(), "s 400w, l 800w");
+        assert_eq!(card(800, 1600).srcset(), "s 200w, l 400w");
+        assert_eq!(card(320, 240).srcset(), "s 320w");
+        assert_eq!(card(600, 300).srcset(), "s 400w, l 600w");
+    }
 }

@@ -1,26 +1,7 @@
-import type { Page } from "@playwright/test";
 import { test, expect, waitForHydration } from "./fixtures";
+import { PASSWORD, fillLogIn, fillSignUp, nav, uniqueName } from "./helpers";
 
-const PASSWORD = "violet-otter-tangent-42";
 const NEW_PASSWORD = "cobalt-heron-meadow-77";
-
-/** A username no other test (or earlier run) uses. */
-function uniqueName(prefix: string): string {
-  return `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
-}
-
-async function fillSignUp(page: Page, username: string, password: string, confirm = password) {
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByLabel("Password again").fill(confirm);
-}
-
-async function fillLogIn(page: Page, username: string, password: string) {
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(password);
-}
-
-const nav = (page: Page) => page.getByRole("navigation", { name: "Main" });
 
 test.describe("the whole account journey", () => {
   // The deliberate wrong-password login is answered 401, which Chromium

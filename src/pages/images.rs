@@ -115,7 +115,7 @@ fn Gallery(page: GalleryPage) -> impl IntoView {
 #[component]
 fn Thumb(card: ImageCard, index: usize, open: RwSignal<Option<usize>>) -> impl IntoView {
     let href = format!("/images/{}/", card.id);
-    let srcset = format!("{} 400w, {} 800w", card.thumb_400_url, card.thumb_800_url);
+    let srcset = card.srcset();
     view! {
         <li class="thumb">
             <a

@@ -188,7 +188,8 @@ pub async fn render(state: AppState, mut parts: Parts, feedback: FormFeedback) -
         .unwrap_or(StatusCode::BAD_REQUEST);
     parts.method = Method::GET;
     let options = state.leptos_options.clone();
-    let handler = leptos_axum::render_app_to_stream_with_context(
+    // Async: the whole page at once, as a browser without JavaScript needs.
+    let handler = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(state.clone());
             provide_context(feedback.clone());

@@ -1,0 +1,81 @@
+import type { Browser, JSHandle, Page } from "@playwright/test";
+import { expect, waitForHydration } from "./fixtures";
+
+export const PASSWORD = "violet-otter-tangent-42";
+
+/** A username no other test (or earlier run) uses. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+export const nav = (page: Page) => page.getByRole("navigation", { name: "Main" });
+
+export async function fillSignUp(page: Page, username: string, password: string, confirm = password) {
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Password again").fill(confirm);
+}
+
+export async function fillLogIn(page: Page, username: string, password: string) {
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+}
+
+/** Signs up a new user in `page` (with or without JavaScript). */
+export async function signUp(page: Page, prefix: string, hydrated = true): Promise<string> {
+  const name = uniqueName(prefix);
+  await page.goto("/register/");
+  if (hydrated) await waitForHydration(page);
+  await fillSignUp(page, name, PASSWORD);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page).toHaveURL("/upload/");
+  return name;
+}
+
+/** Image files made in the page by a canvas: `noise` defeats compression,
+ * so big ones really are big. */
+export async function canvasFiles(
+  page: Page,
+  specs: { name: string; width: number; height: number; noise?: boolean }[],
+): Promise<JSHandle<DataTransfer>> {
+  return page.evaluateHandle(async (specs) => {
+    const dt = new DataTransfer();
+    for (const spec of specs) {
+      const canvas = document.createElement("canvas");
+      canvas.width = spec.width;
+      canvas.height = spec.height;
+      const ctx = canvas.getContext("2d")!;
+      const img = ctx.createImageData(spec.width, spec.height);
+      for (let i = 0; i < img.data.length; i += 4) {
+        const p = i / 4;
+        img.data[i] = spec.noise ? Math.random() * 255 : (p % spec.width) % 256;
+        img.data[i + 1] = spec.noise ? Math.random() * 255 : 90;
+        img.data[i + 2] = spec.noise ? Math.random() * 255 : 180;
+        img.data[i + 3] = 255;
+      }
+      ctx.putImageData(img, 0, 0);
+      const blob: Blob = await new Promise((resolve) => canvas.toBlob((b) => resolve(b!), "image/png"));
+      dt.items.add(new File([blob], spec.name, { type: "image/png" }));
+    }
+    return dt;
+  }, specs);
+}
+
+/** Uploads images through the hydrated page by drag & drop. */
+export async function dropAndUpload(page: Page, names: string[], description = "Dropped in a test") {
+  await page.goto("/upload/");
+  await waitForHydration(page);
+  await page.getByLabel("Description").fill(description);
+  const files = await canvasFiles(page, names.map((name) => ({ name: `${name}.png`, width: 120, height: 90 })));
+  await page.locator(".dropzone").dispatchEvent("drop", { dataTransfer: files });
+  await expect(page.locator(".upload-item")).toHaveCount(names.length);
+  await page.getByRole("button", { name: /^Upload/ }).click();
+  await expect(page).toHaveURL("/images/");
+}
+
+export async function newUserPage(browser: Browser, prefix: string): Promise<{ page: Page; name: string }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const name = await signUp(page, prefix);
+  return { page, name };
+}
