@@ -19,11 +19,12 @@ POSTGRES_HOST := 127.0.0.1
 POSTGRES_PORT := 5432
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help run test build tools test-tools lint fmt test-rust e2e postgres-url
+.PHONY: help run test build tools test-tools lint fmt test-rust e2e bench
 
 help:
 	@echo "make run    build (release) and serve the app on SQLite at http://127.0.0.1:3000/"
 	@echo "make test   lints, Rust tests (SQLite + Postgres when it answers) and Playwright"
+	@echo "make bench  benchmark figures (gallery req/s, memory, upload time)"
 
 ## ---- the two commands ---------------------------------------------------
 
@@ -88,3 +89,8 @@ test-rust:
 # Playwright against the release server and site (run `make build` first).
 e2e:
 	scripts/e2e.sh
+
+# Figures, not pass/fail: gallery req/s and p99 (app vs nginx static),
+# peak memory, 12 MP upload time. Needs Postgres on 127.0.0.1:5432.
+bench: tools build
+	bench/run.sh

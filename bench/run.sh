@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Benchmarks (figures, not pass/fail): `make bench`.
+#
+# - the gallery page, logged in, on Postgres, with 100 images: req/s and
+#   p99 latency at 64 connections (wrk, 2 threads, 15 s);
+# - the same HTML bytes as a static file from Debian's nginx, for comparison;
+# - the server's peak memory (VmHWM) over the whole run;
+# - one 12-megapixel JPEG: HTTP upload time, our pipeline alone, and the
+#   image crate's decode + resize alone.
+#
+# Needs the release build (make build) and Postgres on 127.0.0.1:5432.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for tool in wrk nginx; do
+  command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk nginx >/dev/null; }
+done
+bin="${CARGO_TARGET_DIR:-target}/release/cloudtalents"
+[ -x "$bin" ] || { echo "bench: build first (make build)" >&2; exit 1; }
+
+work="$(mktemp -d)"
+db="cloudtalents_bench_$$"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+nginx_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+base="http://127.0.0.1:$port"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
+DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_ROOT="$work/media" \
+LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD RUST_LOG=warn \
+  "$bin" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+
+echo "==> seeding a user with 100 images"
+jar="$work/cookies"
+curl -fsS -o /dev/null -c "$jar" -H "Origin: $base" \
+  --data-urlencode username=bench --data-urlencode password=violet-otter-tangent-42 \
+  --data-urlencode password_confirm=violet-otter-tangent-42 "$base/register/"
+cargo run -q --release --locked --features ssr --example image_baseline -- "$work/12mp.jpg" >"$work/baseline.txt"
+python3 - "$work/small.png" <<'PY'
+import sys, zlib, struct
+# A 640 x 480 gradient PNG: the gallery's cost does not depend on the
+# uploads' format or size.
+w, h = 640, 480
+rows = b''.join(b'\x00' + bytes(v for x in range(w) for v in ((x*255)//w, (y*255)//h, 128)) for y in range(h))
+def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+png = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(rows, 6)) + chunk(b'IEND', b'')
+open(sys.argv[1], 'wb').write(png)
+PY
+for i in $(seq 1 100); do
+  curl -fsS -o /dev/null -b "$jar" -H "Origin: $base" -H "Accept: application/json" \
+    -F "name=Image $i" -F "description=Benchmark image number $i" -F "image=@$work/small.png;type=image/png" \
+    "$base/upload/"
+done
+
+echo "==> one 12-megapixel JPEG over HTTP"
+upload_s=$(curl -fsS -o /dev/null -w '%{time_total}' -b "$jar" -H "Origin: $base" -H "Accept: application/json" \
+  -F "name=Twelve megapixels" -F "description=4000 x 3000" -F "image=@$work/12mp.jpg;type=image/jpeg" "$base/upload/")
+
+cookie="$(awk '$6 == "cloudtalents_session" {print $6"="$7}' "$jar")"
+curl -fsS -b "$jar" "$base/images/" >"$work/gallery.html"
+grep -c 'class="thumb"' "$work/gallery.html" >/dev/null
+
+wrk_run() { # url [header]
+  wrk -t2 -c64 -d15s --latency ${2:+-H "$2"} "$1" 2>&1
+}
+echo "==> wrk: gallery page (app, Postgres, logged in)"
+app_out="$(wrk_run "$base/images/" "Cookie: $cookie")"
+mkdir -p "$work/static"
+cp "$work/gallery.html" "$work/static/gallery.html"
+cat >"$work/nginx.conf" <<NGINX
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/tmp-body;
+  proxy_temp_path $work/tmp-proxy;
+  fastcgi_temp_path $work/tmp-fastcgi;
+  uwsgi_temp_path $work/tmp-uwsgi;
+  scgi_temp_path $work/tmp-scgi;
+  server { listen 127.0.0.1:$nginx_port; root $work/static; }
+}
+NGINX
+nginx -c "$work/nginx.conf" -p "$work"
+sleep 0.5
+echo "==> wrk: the same HTML as a static file (Debian nginx)"
+nginx_out="$(wrk_run "http://127.0.0.1:$nginx_port/gallery.html")"
+
+peak_kib=$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")
+rps() { awk '/Requests\/sec/ {print $2}' <<<"$1"; }
+p99() { awk '$1 == "99%" {print $2}' <<<"$1"; }
+non2xx() { awk '/Non-2xx/ {print $4}' <<<"$1"; }
+
+echo
+echo "| measurement | value |"
+echo "| --- | --- |"
+echo "| gallery page, app (Postgres, 100 images, 24 shown), 64 connections | $(rps "$app_out") req/s, p99 $(p99 "$app_out") |"
+echo "| same HTML ($(wc -c <"$work/gallery.html") bytes), static file from nginx | $(rps "$nginx_out") req/s, p99 $(p99 "$nginx_out") |"
+echo "| server peak memory (VmHWM, whole run incl. 101 uploads) | $((peak_kib / 1024)) MiB |"
+echo "| 12 MP JPEG ($(awk '/jpeg_bytes/ {print $2}' "$work/baseline.txt") bytes) upload over HTTP, total | $(python3 -c "print(round($upload_s*1000))") ms |"
+echo "| 12 MP JPEG, our pipeline alone (decode, orient, 3 resizes, 3 encodes) | $(awk '/pipeline_ms/ {print $2}' "$work/baseline.txt") ms |"
+echo "| 12 MP JPEG, image crate decode + one resize to 1600 px | $(awk '/image_crate_decode_resize_ms/ {print $2}' "$work/baseline.txt") ms |"
+if [ -n "$(non2xx "$app_out")" ]; then echo "warning: the app answered non-2xx: $(non2xx "$app_out")" >&2; fi
