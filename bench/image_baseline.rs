@@ -24,7 +24,9 @@ fn median_ms(mut run: impl FnMut()) -> f64 {
 }
 
 fn main() {
-    let out = std::env::args().nth(1).expect("usage: image_baseline OUT.jpg");
+    let out = std::env::args()
+        .nth(1)
+        .expect("usage: image_baseline OUT.jpg");
     // A photo-like 4000 × 3000 image: smooth gradients with mild noise.
     let mut seed = 7u32;
     let img = RgbImage::from_fn(4000, 3000, |x, y| {
@@ -33,7 +35,9 @@ fn main() {
         image::Rgb([(x / 16) as u8 ^ n, (y / 12) as u8, ((x + y) / 28) as u8 ^ n])
     });
     let mut jpeg = Cursor::new(Vec::new());
-    DynamicImage::ImageRgb8(img).write_to(&mut jpeg, ImageFormat::Jpeg).unwrap();
+    DynamicImage::ImageRgb8(img)
+        .write_to(&mut jpeg, ImageFormat::Jpeg)
+        .unwrap();
     let jpeg = jpeg.into_inner();
     std::fs::write(&out, &jpeg).unwrap();
 

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 bin="${CARGO_TARGET_DIR:-target}/release/cloudtalents"
 [ -x "$bin" ] || { echo "e2e: $bin is missing; run 'cargo leptos build --release' first" >&2; exit 1; }
-[ -f target/site/pkg/cloudtalents.wasm ] \
+compgen -G "target/site/pkg/cloudtalents*.wasm" >/dev/null \
   || { echo "e2e: target/site has no WASM bundle; run 'cargo leptos build --release' first" >&2; exit 1; }
 
 work="$(mktemp -d)"

@@ -23,6 +23,9 @@ enum Command {
         /// The new user's name.
         username: String,
     },
+    /// Exit 0 when the server at LEPTOS_SITE_ADDR answers /healthz with 200
+    /// (for container health checks; the runtime image has no curl).
+    Healthcheck,
 }
 
 #[tokio::main]
@@ -42,6 +45,7 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve().await,
         Command::CreateUser { username } => create_user(&username).await,
+        Command::Healthcheck => healthcheck().await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -69,6 +73,14 @@ async fn serve() -> Result<(), StartError> {
         .map_err(|e| StartError::Leptos(e.to_string()))?
         .leptos_options;
     leptos_options.site_addr = config.site_addr;
+    // cargo-leptos writes hash.txt beside the binary when it hashes asset
+    // names; use it unless LEPTOS_HASH_FILES says otherwise.
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        leptos_options.hash_files = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(&*leptos_options.hash_file)))
+            .is_some_and(|path| path.is_file());
+    }
     let addr = config.site_addr;
     tracing::info!(database = %config.database_url, media_root = ?config.media_root, "starting");
 
@@ -108,6 +120,40 @@ async fn create_user(username: &str) -> Result<(), StartError> {
         .map_err(|e| StartError::CreateUser(describe(&e)))?;
     println!("Created user {:?}.", user.username);
     Ok(())
+}
+
+async fn healthcheck() -> Result<(), StartError> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let config = Config::from_env()?;
+    let mut addr = config.site_addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let check = async {
+        let mut stream = tokio::net::TcpStream::connect(addr).await?;
+        stream
+            .write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")
+            .await?;
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await?;
+        Ok::<_, std::io::Error>(answer)
+    };
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(5), check)
+        .await
+        .map_err(|_| StartError::Unhealthy(format!("{addr} did not answer within 5 s")))?
+        .map_err(|e| StartError::Unhealthy(format!("{addr}: {e}")))?;
+    let status_line = String::from_utf8_lossy(&answer)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    if status_line.split_whitespace().nth(1) == Some("200") {
+        Ok(())
+    } else {
+        Err(StartError::Unhealthy(format!(
+            "{addr} answered {status_line:?}"
+        )))
+    }
 }
 
 /// All messages of a refused form, in one line.

@@ -116,6 +116,17 @@ async fn runs_and_reports_healthy(vars: Vec<(&'static str, String)>, dir: &std::
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
+    let health = Command::new(BIN)
+        .env_clear()
+        .env("LEPTOS_SITE_ADDR", format!("0.0.0.0:{port}"))
+        .arg("healthcheck")
+        .output()
+        .unwrap();
+    assert!(
+        health.status.success(),
+        "{}",
+        String::from_utf8_lossy(&health.stderr)
+    );
     // SIGTERM: the binary shuts down cleanly.
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -125,6 +136,15 @@ async fn runs_and_reports_healthy(vars: Vec<(&'static str, String)>, dir: &std::
         .await
         .unwrap();
     assert!(status.success(), "{status:?}");
+    // Nothing listens any more: the health check says so.
+    let out = Command::new(BIN)
+        .env_clear()
+        .env("LEPTOS_SITE_ADDR", format!("0.0.0.0:{port}"))
+        .arg("healthcheck")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cloudtalents: unhealthy: 127.0.0.1"));
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ test("the welcome page is in the server's HTML, before any script runs", async (
   expect(res.status()).toBe(200);
   const html = await res.text();
   expect(html).toContain("<h1>Welcome to Cloudtalents</h1>");
-  expect(html).toContain("/pkg/cloudtalents.js");
+  expect(html).toMatch(/\/pkg\/cloudtalents\.[\w-]+\.js/);
 });
 
 test("the page hydrates: bundle loads, the theme toggle works and sticks", async ({
@@ -13,18 +13,27 @@ test("the page hydrates: bundle loads, the theme toggle works and sticks", async
   consoleProblems,
 }) => {
   const assets = new Map<string, number>();
+  const cacheControl = new Map<string, string | undefined>();
   page.on("response", (res) => {
     const url = new URL(res.url());
-    if (url.pathname.startsWith("/pkg/")) assets.set(url.pathname, res.status());
+    if (url.pathname.startsWith("/pkg/")) {
+      assets.set(url.pathname, res.status());
+      cacheControl.set(url.pathname, res.headers()["cache-control"]);
+    }
   });
 
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Welcome to Cloudtalents" })).toBeVisible();
   await waitForHydration(page);
 
-  expect(assets.get("/pkg/cloudtalents.js")).toBe(200);
-  expect(assets.get("/pkg/cloudtalents.wasm")).toBe(200);
-  expect(assets.get("/pkg/cloudtalents.css")).toBe(200);
+  // Content-hashed names: cloudtalents.<hash>.js, .wasm and .css.
+  const loaded = [...assets.entries()];
+  for (const ext of ["js", "wasm", "css"]) {
+    const found = loaded.filter(([p]) => new RegExp(`^/pkg/cloudtalents\\.[\\w-]+\\.${ext}$`).test(p));
+    expect(found, `a hashed .${ext} loaded`).toHaveLength(1);
+    expect(found[0][1]).toBe(200);
+    expect(cacheControl.get(found[0][0])).toBe("public, max-age=31536000, immutable");
+  }
 
   // Only client code can change the theme: this fails without hydration.
   const html = page.locator("html");

@@ -8,7 +8,7 @@ use axum::{
     body::Body,
     extract::{DefaultBodyLimit, Request, State},
     http::{header, HeaderValue, Method, Response, StatusCode},
-    middleware::{from_fn, from_fn_with_state, map_response, Next},
+    middleware::{from_fn, from_fn_with_state, Next},
     response::{IntoResponse, Redirect},
     routing::{get, post},
     Router,
@@ -64,7 +64,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), client_ip::add_client_ip))
         .layer(from_fn_with_state(state.clone(), csrf::reject_cross_site))
         .layer(from_fn_with_state(page_paths, add_trailing_slash))
-        .layer(map_response(cache_control))
+        .layer(from_fn_with_state(state.leptos_options.hash_files, cache_control))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -167,11 +167,24 @@ fn url_encode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// Pages are per-user and must not be stored by shared caches; build output
-/// under /pkg/ keeps a stable name between builds, so browsers revalidate it
-/// (cheap: ServeDir answers 304 from Last-Modified).
-async fn cache_control(mut res: Response<Body>) -> Response<Body> {
+/// Pages are per-user and must not be stored by shared caches. Build output
+/// under /pkg/ is immutable when its names carry content hashes; otherwise
+/// browsers revalidate it (cheap: ServeDir answers 304 from Last-Modified).
+async fn cache_control(
+    State(hashed_assets): State<bool>,
+    req: Request,
+    next: Next,
+) -> Response<Body> {
+    let is_asset = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
     if res.headers().contains_key(header::CACHE_CONTROL) {
+        return res;
+    }
+    if is_asset && hashed_assets && res.status().is_success() {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
         return res;
     }
     let is_html = res

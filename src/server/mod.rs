@@ -39,6 +39,8 @@ pub enum StartError {
     Stdin(std::io::Error),
     #[error("the user was not created: {0}")]
     CreateUser(String),
+    #[error("unhealthy: {0}")]
+    Unhealthy(String),
 }
 
 /// Checks the media directory, connects to the database and migrates it,
