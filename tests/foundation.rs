@@ -23,7 +23,10 @@ async fn home_page_is_server_rendered(db: TestDb) {
     let content_type = res.headers()["content-type"].to_str().unwrap().to_owned();
     assert!(content_type.starts_with("text/html"), "{content_type}");
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
-    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
     let html = res.text().await.unwrap();
