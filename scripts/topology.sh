@@ -28,12 +28,16 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "topology: FAILED: $*" >&2; echo "--- app log" >&2; tail -n 30 "$work/app.log" >&2; echo "--- nginx log" >&2; tail -n 30 "$work/nginx.log" >&2; exit 1; }
 
-# Values as in nginx/Dockerfile, but for ports, upstream and paths.
+# Values as in nginx/Dockerfile, but for ports, upstream and paths. The
+# site is copied, as the image does, so that nginx's unprivileged workers
+# can read it whatever the permissions of the checkout.
 mkdir -p "$work/nginx" "$work/media"
+cp -r target/site "$work/site"
+chmod -R a+rX "$work/site"
 # nginx's workers run as nobody here (root master); its temp files go here.
 chmod 1777 "$work/nginx"
 NGINX_PORT="127.0.0.1:$nginx_port" APP_UPSTREAM="127.0.0.1:$app_port" \
-SITE_ROOT="$PWD/target/site" MEDIA_ROOT="$work/media" NGINX_TEMP="$work/nginx" \
+SITE_ROOT="$work/site" MEDIA_ROOT="$work/media" NGINX_TEMP="$work/nginx" \
 NGINX_CONF_DIR=/etc/nginx CLIENT_MAX_BODY_SIZE="$(awk -F= '/CLIENT_MAX_BODY_SIZE=/ {print $2}' nginx/Dockerfile)" \
   nginx/render.sh nginx/nginx.conf >"$work/nginx.conf"
 nginx -t -q -c "$work/nginx.conf" -p "$work/nginx" || fail "nginx -t"

@@ -155,14 +155,7 @@ pub fn Field(
 ) -> impl IntoView {
     let id = format!("id_{name}");
     let error_id = format!("{id}_error");
-    let messages = move || {
-        errors
-            .get()
-            .for_field(name)
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
-    };
-    let has_error = move || !messages().is_empty();
+    let has_error = move || errors.get().for_field(name).next().is_some();
     view! {
         <div class="field" class:has-error=has_error>
             <label for=id.clone()>{label}</label>
@@ -181,9 +174,21 @@ pub fn Field(
             />
             {help.map(|h| view! { <p class="help">{h}</p> })}
             <div id=error_id class="field-errors">
-                {move || messages().into_iter().map(|m| view! { <p class="field-error">{m}</p> }).collect_view()}
+                <FieldMessages errors field=name/>
             </div>
         </div>
+    }
+}
+
+/// The messages for one field, one paragraph each.
+#[component]
+pub fn FieldMessages(errors: Signal<FieldErrors>, field: &'static str) -> impl IntoView {
+    move || {
+        errors
+            .get()
+            .for_field(field)
+            .map(|m| view! { <p class="field-error">{m.to_owned()}</p> })
+            .collect_view()
     }
 }
 

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use super::form::TextArea;
+use super::form::{FieldMessages, TextArea};
 use crate::error::FieldErrors;
 
 // Sending and Done are set by the browser-only code.
@@ -39,15 +39,6 @@ pub fn Uploader(errors: Signal<FieldErrors>, name: String, description: String) 
     let description_value = RwSignal::new(description.clone());
     let busy = RwSignal::new(false);
     let dragging = RwSignal::new(false);
-    let field_errors = move |field: &'static str| {
-        move || {
-            errors
-                .get()
-                .for_field(field)
-                .map(|m| view! { <p class="field-error">{m.to_owned()}</p> })
-                .collect_view()
-        }
-    };
 
     #[cfg(feature = "hydrate")]
     let files = browser::Files::new();
@@ -104,13 +95,13 @@ pub fn Uploader(errors: Signal<FieldErrors>, name: String, description: String) 
                 <TextArea id="id_description" name="description" maxlength=5000 text=description
                     on_input=Callback::new(move |v| description_value.set(v))/>
                 <p class="help" hidden=move || !hydrated.get()>"Used for every image you add below."</p>
-                {field_errors("description")}
+                <FieldMessages errors field="description"/>
             </div>
             <Show when=move || queue.with(Vec::is_empty)>
                 <div class="field" class:has-error=move || errors.get().for_field("name").next().is_some()>
                     <label for="id_name">"Name"</label>
                     <input id="id_name" name="name" value=name.clone() maxlength=255 required/>
-                    {field_errors("name")}
+                    <FieldMessages errors field="name"/>
                 </div>
             </Show>
             <div
@@ -132,7 +123,7 @@ pub fn Uploader(errors: Signal<FieldErrors>, name: String, description: String) 
                     "JPEG, PNG, GIF or WebP."
                     <span hidden=move || !hydrated.get()>" Pick several, or drop them here."</span>
                 </p>
-                {field_errors("image")}
+                <FieldMessages errors field="image"/>
             </div>
             <ul class="upload-queue" aria-label="Files to upload">
                 <For each=move || queue.get() key=|item| item.id let:item>

@@ -4,7 +4,9 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     components::escape::title_text,
-    components::form::{submit_handler, use_form_action, FormMessages, SubmitButton, TextArea},
+    components::form::{
+        submit_handler, use_form_action, FieldMessages, FormMessages, SubmitButton, TextArea,
+    },
     error::AppError,
     images::ImageCard,
     pages::{images::UpdateImage, not_found::NotFoundPage},
@@ -80,15 +82,6 @@ fn ImageDetail(card: ImageCard) -> impl IntoView {
     let name_value = typed("name", &card.name);
     let description_value = typed("description", &card.description);
     let id = card.id;
-    let field_errors = move |field: &'static str| {
-        move || {
-            errors
-                .get()
-                .for_field(field)
-                .map(|m| view! { <p class="field-error">{m.to_owned()}</p> })
-                .collect_view()
-        }
-    };
     view! {
         <Title text=title_text(&card.name)/>
         <p><a href="/images/">"← My images"</a></p>
@@ -107,12 +100,12 @@ fn ImageDetail(card: ImageCard) -> impl IntoView {
                         <div class="field">
                             <label for="id_name">"Name"</label>
                             <input id="id_name" name="name" value=name_value maxlength=255 required/>
-                            {field_errors("name")}
+                            <FieldMessages errors field="name"/>
                         </div>
                         <div class="field">
                             <label for="id_description">"Description"</label>
                             <TextArea id="id_description" name="description" rows=5 maxlength=5000 text=description_value/>
-                            {field_errors("description")}
+                            <FieldMessages errors field="description"/>
                         </div>
                         <SubmitButton label="Save changes" pending=form.action.pending().into()/>
                     </form>
