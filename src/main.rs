@@ -23,6 +23,20 @@ enum Command {
         /// The new user's name.
         username: String,
     },
+    /// Import users and images from the old Django app: its Postgres
+    /// database and its media folder. Safe to run again: what was imported
+    /// is not imported twice.
+    ImportDjango {
+        /// The Django database, e.g. postgres://user:password@host/mvp
+        #[arg(long)]
+        database: String,
+        /// Django's media folder (image paths are relative to it).
+        #[arg(long)]
+        media: std::path::PathBuf,
+        /// Show what would be imported; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Exit 0 when the server at LEPTOS_SITE_ADDR answers /healthz with 200
     /// (for container health checks; the runtime image has no curl).
     Healthcheck,
@@ -46,6 +60,11 @@ async fn main() -> ExitCode {
         Command::Serve => serve().await,
         Command::CreateUser { username } => create_user(&username).await,
         Command::Healthcheck => healthcheck().await,
+        Command::ImportDjango {
+            database,
+            media,
+            dry_run,
+        } => import_django(database, media, dry_run).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -119,6 +138,31 @@ async fn create_user(username: &str) -> Result<(), StartError> {
         .await
         .map_err(|e| StartError::CreateUser(describe(&e)))?;
     println!("Created user {:?}.", user.username);
+    Ok(())
+}
+
+async fn import_django(
+    database: String,
+    media: std::path::PathBuf,
+    dry_run: bool,
+) -> Result<(), StartError> {
+    use std::io::IsTerminal;
+    let config = Config::from_env()?;
+    let leptos_options = leptos::config::LeptosOptions::builder()
+        .output_name("cloudtalents")
+        .build();
+    let state = server::prepare(config, leptos_options).await?;
+    let options = server::import::ImportOptions {
+        database_url: database,
+        media_root: media,
+        dry_run,
+        progress: std::io::stderr().is_terminal(),
+    };
+    let summary = server::import::import_django(&state, &options).await?;
+    if dry_run {
+        println!("Dry run: nothing was changed. This is what would happen:");
+    }
+    print!("{summary}");
     Ok(())
 }
 

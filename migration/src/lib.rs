@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_create_users_and_images;
 mod m20261128_000002_add_users_session_epoch;
 mod m20261128_000003_add_images_variants;
+mod m20261128_000004_add_legacy_ids;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_create_users_and_images::Migration),
             Box::new(m20261128_000002_add_users_session_epoch::Migration),
             Box::new(m20261128_000003_add_images_variants::Migration),
+            Box::new(m20261128_000004_add_legacy_ids::Migration),
         ]
     }
 }

@@ -20,6 +20,8 @@ pub struct Model {
     pub format: String,
     /// File extension of the kept original, when originals are kept.
     pub original_ext: Option<String>,
+    /// Id of the row in an imported Django database.
+    pub legacy_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,8 @@ pub struct Model {
     pub last_login_at: Option<DateTimeWithTimeZone>,
     /// Bumped by a password change; sessions of an older epoch are ended.
     pub session_epoch: i32,
+    /// Id of the row in an imported Django database.
+    pub legacy_id: Option<i64>,
 }
 
 impl std::fmt::Debug for Model {
@@ -31,6 +33,7 @@ impl std::fmt::Debug for Model {
             .field("created_at", &self.created_at)
             .field("last_login_at", &self.last_login_at)
             .field("session_epoch", &self.session_epoch)
+            .field("legacy_id", &self.legacy_id)
             .finish()
     }
 }

@@ -8,6 +8,7 @@ pub mod forms;
 pub mod health;
 pub mod http;
 pub mod images;
+pub mod import;
 pub mod state;
 
 use std::{sync::Arc, time::Duration};
@@ -41,6 +42,8 @@ pub enum StartError {
     CreateUser(String),
     #[error("unhealthy: {0}")]
     Unhealthy(String),
+    #[error(transparent)]
+    Import(#[from] import::ImportError),
 }
 
 /// Checks the media directory, connects to the database and migrates it,

@@ -38,6 +38,16 @@ impl TestDb {
         }
     }
 
+    /// A second handle on an existing database: dropping it removes nothing.
+    pub fn borrowed(url: DatabaseUrl, backend: &'static str) -> Self {
+        Self {
+            url,
+            backend,
+            _sqlite_dir: None,
+            postgres_drop: None,
+        }
+    }
+
     /// A new, empty Postgres database on the server of `TEST_POSTGRES_URL`,
     /// or `None` when that variable is not set.
     pub async fn postgres() -> Option<Self> {
@@ -126,7 +136,9 @@ impl TestApp {
         ];
         vars.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
         let config = Config::from_lookup(|name| {
+            // The last setting wins, so `extra` overrides the defaults.
             vars.iter()
+                .rev()
                 .find(|(n, _)| *n == name)
                 .map(|(_, v)| v.clone())
                 .ok_or(std::env::VarError::NotPresent)
@@ -240,19 +252,6 @@ impl TestApp {
         bytes: Vec<u8>,
         json: bool,
     ) -> reqwest::Response {
-        self.upload_with(&self.client, name, description, file_name, bytes, json)
-            .await
-    }
-
-    pub async fn upload_with(
-        &self,
-        client: &reqwest::Client,
-        name: &str,
-        description: &str,
-        file_name: &str,
-        bytes: Vec<u8>,
-        json: bool,
-    ) -> reqwest::Response {
         let form = reqwest::multipart::Form::new()
             .text("name", name.to_owned())
             .text("description", description.to_owned())
@@ -260,7 +259,7 @@ impl TestApp {
                 "image",
                 reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
             );
-        client
+        self.client
             .post(self.url("/upload/"))
             .header("origin", self.origin())
             .header(

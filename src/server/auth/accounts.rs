@@ -149,6 +149,7 @@ pub async fn create_user(
         is_active: Set(true),
         created_at: Set(chrono::Utc::now().fixed_offset()),
         session_epoch: Set(0),
+        legacy_id: Set(None),
         ..Default::default()
     };
     match new_user.insert(&state.db).await {

@@ -61,8 +61,8 @@ pub fn hash_blocking(password: &str) -> Result<PasswordHash, AppError> {
 
 /// Checks `password` against `stored` on a blocking thread. `None` means
 /// wrong password (or an unusable hash). Hash kinds are told apart by their
-/// prefix, so another kind (the import's Django `pbkdf2_sha256$…`) slots in
-/// beside Argon2 here.
+/// prefix: our Argon2id, and Django's `pbkdf2_sha256$…` from an imported
+/// database (always `NeedsRehash`, so the first login replaces it).
 pub async fn verify(password: String, stored: PasswordHash) -> Result<Option<Verified>, AppError> {
     tokio::task::spawn_blocking(move || verify_blocking(&password, &stored))
         .await
@@ -88,9 +88,47 @@ pub fn verify_blocking(password: &str, stored: &PasswordHash) -> Option<Verified
         } else {
             Verified::NeedsRehash
         })
+    } else if let Some(django) = stored.strip_prefix("pbkdf2_sha256$") {
+        verify_django_pbkdf2(password, django).then_some(Verified::NeedsRehash)
     } else {
+        // Django's unusable passwords ("!…") and anything unknown.
         None
     }
+}
+
+/// Django's `pbkdf2_sha256$<iterations>$<salt>$<base64 hash>` (the part
+/// after the algorithm): PBKDF2-HMAC-SHA256 of the password with that salt
+/// and iteration count, compared in constant time.
+fn verify_django_pbkdf2(password: &str, encoded: &str) -> bool {
+    use base64::Engine;
+    use subtle::ConstantTimeEq;
+    let mut parts = encoded.splitn(3, '$');
+    let (Some(iterations), Some(salt), Some(expected)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let Ok(iterations) = iterations.parse::<u32>() else {
+        return false;
+    };
+    // Django never used fewer than 10 000; a huge count would be a cheap
+    // way to make the server spin.
+    if !(1_000..=10_000_000).contains(&iterations) {
+        return false;
+    }
+    let Ok(expected) = base64::engine::general_purpose::STANDARD.decode(expected) else {
+        return false;
+    };
+    if expected.is_empty() || expected.len() > 64 {
+        return false;
+    }
+    let mut derived = vec![0u8; expected.len()];
+    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(
+        password.as_bytes(),
+        salt.as_bytes(),
+        iterations,
+        &mut derived,
+    );
+    derived.ct_eq(&expected).into()
 }
 
 /// Spends the same time as checking a real password, so that "no such user"
@@ -254,5 +292,33 @@ mod tests {
             verify_blocking("", &PasswordHash::from_stored("!x".into())),
             None
         );
+    }
+
+    #[test]
+    fn django_pbkdf2_hashes_verify_and_ask_for_a_rehash() {
+        // Made with Django's algorithm: PBKDF2-HMAC-SHA256, base64 of 32 bytes.
+        use base64::Engine;
+        let mut out = [0u8; 32];
+        pbkdf2::pbkdf2_hmac::<sha2::Sha256>(b"s3cret-passw0rd", b"NaClNaCl", 1000, &mut out);
+        let stored = format!(
+            "pbkdf2_sha256$1000$NaClNaCl${}",
+            base64::engine::general_purpose::STANDARD.encode(out)
+        );
+        let hash = PasswordHash::from_stored(stored);
+        assert_eq!(
+            verify_blocking("s3cret-passw0rd", &hash),
+            Some(Verified::NeedsRehash)
+        );
+        assert_eq!(verify_blocking("s3cret-passw0rd!", &hash), None);
+        for broken in [
+            "pbkdf2_sha256$abc$NaClNaCl$AAAA",
+            "pbkdf2_sha256$1000$NaClNaCl",
+            "pbkdf2_sha256$1000$NaClNaCl$not base64!",
+            "pbkdf2_sha256$99999999999$NaClNaCl$AAAA",
+            "pbkdf2_sha1$1000$NaClNaCl$AAAA",
+        ] {
+            let hash = PasswordHash::from_stored(broken.into());
+            assert_eq!(verify_blocking("s3cret-passw0rd", &hash), None, "{broken}");
+        }
     }
 }

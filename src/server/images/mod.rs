@@ -53,6 +53,18 @@ pub async fn create(
     description: &str,
     bytes: Vec<u8>,
 ) -> Result<image::Model, AppError> {
+    create_with_legacy_id(state, user_id, name, description, bytes, None).await
+}
+
+/// [`create`], recording the image's id in an imported database.
+pub async fn create_with_legacy_id(
+    state: &AppState,
+    user_id: i32,
+    name: &str,
+    description: &str,
+    bytes: Vec<u8>,
+    legacy_id: Option<i64>,
+) -> Result<image::Model, AppError> {
     validate_fields(name, description).into_result()?;
     let limits = state.config.uploads;
     let keep_original = state.config.keep_originals;
@@ -91,6 +103,7 @@ pub async fn create(
         height: Set(processed.height as i32),
         format: Set(processed.format.to_owned()),
         original_ext: Set(keep_original.then(|| processed.original_ext.to_owned())),
+        legacy_id: Set(legacy_id),
         ..Default::default()
     };
     match row.insert(&state.db).await {
