@@ -8,7 +8,7 @@
 
 use std::{io::Cursor, time::Instant};
 
-use cloudtalents::server::{config::UploadLimits, images::processing};
+use cloudtalents::server::{config::UploadLimits, library::processing};
 use image::{imageops::FilterType, DynamicImage, ImageFormat, RgbImage};
 
 fn median_ms(mut run: impl FnMut()) -> f64 {

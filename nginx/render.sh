@@ -5,9 +5,32 @@
 #   NGINX_PORT=8080 APP_UPSTREAM=app:8000 SITE_ROOT=… MEDIA_ROOT=… \
 #   NGINX_TEMP=… NGINX_CONF_DIR=/etc/nginx CLIENT_MAX_BODY_SIZE=21m \
 #     nginx/render.sh nginx/nginx.conf > /etc/nginx/nginx.conf
+#
+# Optional: TLS_TERMINATORS, the addresses or CIDR ranges (separated by
+# spaces or commas) of the TLS terminator in front of nginx, whose
+# X-Forwarded-Proto is believed: a request it says came over https gets
+# HSTS, and the app is told https. Unset or empty (the default): nobody's
+# header is believed, only nginx's own scheme counts. Give only addresses
+# no one but the terminator can connect from.
 set -eu
 for var in NGINX_PORT APP_UPSTREAM SITE_ROOT MEDIA_ROOT NGINX_TEMP NGINX_CONF_DIR CLIENT_MAX_BODY_SIZE; do
   eval "value=\${$var:-}"
   [ -n "$value" ] || { echo "render.sh: $var is not set" >&2; exit 1; }
 done
-exec envsubst '${NGINX_PORT} ${APP_UPSTREAM} ${SITE_ROOT} ${MEDIA_ROOT} ${NGINX_TEMP} ${NGINX_CONF_DIR} ${CLIENT_MAX_BODY_SIZE}' < "$1"
+
+# One `geo` entry per terminator, each on its own line.
+set -f
+TLS_TERMINATOR_ENTRIES=""
+for addr in $(printf '%s' "${TLS_TERMINATORS:-}" | tr ',' ' '); do
+  case "$addr" in
+    *[!0-9A-Fa-f.:/]*)
+      echo "render.sh: TLS_TERMINATORS: not an address or CIDR range: $addr" >&2
+      exit 1
+      ;;
+  esac
+  TLS_TERMINATOR_ENTRIES="${TLS_TERMINATOR_ENTRIES}        $addr 1;
+"
+done
+export TLS_TERMINATOR_ENTRIES
+
+exec envsubst '${NGINX_PORT} ${APP_UPSTREAM} ${SITE_ROOT} ${MEDIA_ROOT} ${NGINX_TEMP} ${NGINX_CONF_DIR} ${CLIENT_MAX_BODY_SIZE} ${TLS_TERMINATOR_ENTRIES}' < "$1"

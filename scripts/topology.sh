@@ -19,29 +19,35 @@ nginx_port="$(free_port)"
 base="http://127.0.0.1:$nginx_port"
 app_pid=""
 nginx_pid=""
+stub_pid=""
+tls_nginx_pid=""
 cleanup() {
   [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  [ -n "$tls_nginx_pid" ] && kill "$tls_nginx_pid" 2>/dev/null && wait "$tls_nginx_pid" 2>/dev/null
+  [ -n "$stub_pid" ] && kill "$stub_pid" 2>/dev/null && wait "$stub_pid" 2>/dev/null
   psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 fail() { echo "topology: FAILED: $*" >&2; echo "--- app log" >&2; tail -n 30 "$work/app.log" >&2; echo "--- nginx log" >&2; tail -n 30 "$work/nginx.log" >&2; exit 1; }
 
-# Values as in nginx/Dockerfile, but for ports, upstream and paths. The
-# site is copied, as the image does, so that nginx's unprivileged workers
-# can read it whatever the permissions of the checkout.
+# Values as in nginx/Dockerfile (so no TLS terminator is trusted), but for
+# ports, upstream and paths. The site is copied, as the image does, so that
+# nginx's unprivileged workers can read it whatever the permissions of the
+# checkout.
 mkdir -p "$work/nginx" "$work/media"
 cp -r target/site "$work/site"
 chmod -R a+rX "$work/site"
 # nginx's workers run as nobody here (root master); its temp files go here.
 chmod 1777 "$work/nginx"
-NGINX_PORT="127.0.0.1:$nginx_port" APP_UPSTREAM="127.0.0.1:$app_port" \
+TLS_TERMINATORS="" NGINX_PORT="127.0.0.1:$nginx_port" APP_UPSTREAM="127.0.0.1:$app_port" \
 SITE_ROOT="$work/site" MEDIA_ROOT="$work/media" NGINX_TEMP="$work/nginx" \
 NGINX_CONF_DIR=/etc/nginx CLIENT_MAX_BODY_SIZE="$(awk -F= '/CLIENT_MAX_BODY_SIZE=/ {print $2}' nginx/Dockerfile)" \
   nginx/render.sh nginx/nginx.conf >"$work/nginx.conf"
 nginx -t -q -c "$work/nginx.conf" -p "$work/nginx" || fail "nginx -t"
 
+scripts/postgres-up.sh 127.0.0.1 5432
 psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
 # As compose sets them (compose.yaml + .env.app.example).
 DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_ROOT="$work/media" \
@@ -108,18 +114,70 @@ for h in "X-Content-Type-Options: nosniff" "Referrer-Policy: same-origin" "X-Fra
 done
 check "page CSP forbids framing" grep -qi "^content-security-policy:.*frame-ancestors 'none'" "$work/h3"
 check "no HSTS over http" test -z "$(header "$work/h3" Strict-Transport-Security)"
-js="$(grep -o '/pkg/cloudtalents\.[A-Za-z0-9_-]*\.js' "$work/h3" /dev/null | head -n1 || true)"
+js="$(grep -ho '/pkg/cloudtalents\.[A-Za-z0-9_-]*\.js' "$work/h3" /dev/null | head -n1 || true)"
 [ -n "$js" ] || js="$(curl -fsS "$base/" | grep -o '/pkg/cloudtalents\.[A-Za-z0-9_-]*\.js' | head -n1)"
 curl -sS -D "$work/h4" -o /dev/null -H "Accept-Encoding: gzip" "$base$js"
 check "/pkg/ is served by nginx, cached a year" grep -qi "^cache-control:.*max-age=31536000" "$work/h4"
 check "/pkg/ is immutable" grep -qi "^cache-control:.*immutable" "$work/h4"
 check "/pkg/ precompressed gzip" test "$(header "$work/h4" Content-Encoding)" = gzip
 check "/pkg/ has the security headers too" test "$(header "$work/h4" X-Content-Type-Options)" = nosniff
+check "no HSTS on /pkg/ over http" test -z "$(header "$work/h4" Strict-Transport-Security)"
+
+# Anyone can send X-Forwarded-Proto; this nginx trusts no TLS terminator.
+curl -sS -D "$work/h5" -o /dev/null -H "X-Forwarded-Proto: https" "$base/"
+check "no HSTS when an untrusted client claims https" test -z "$(header "$work/h5" Strict-Transport-Security)"
+curl -sS -D "$work/h6" -o /dev/null -H "X-Forwarded-Proto: https" "$base$js"
+check "no HSTS on /pkg/ when an untrusted client claims https" test -z "$(header "$work/h6" Strict-Transport-Security)"
 
 head -c $((22 * 1024 * 1024)) /dev/zero >"$work/big.bin"
 code="$(curl -sS -o "$work/413.html" -w '%{http_code}' -b "$work/a.jar" -H "Origin: $base" \
   -F name=big -F description=big -F "image=@$work/big.bin;type=image/jpeg" "$base/upload/" || true)"
 check "an upload over the limit gets 413 from nginx" test "$code" = 413
 check "the 413 page is nginx's" grep -q "413 Request Entity Too Large" "$work/413.html"
+
+echo "==> behind a trusted TLS terminator"
+# The same template rendered with TLS_TERMINATORS=127.0.0.1 (curl plays the
+# terminator), in front of a stub app that answers with the
+# X-Forwarded-Proto nginx sent it.
+stub_port="$(free_port)"
+tls_port="$(free_port)"
+tls_base="http://127.0.0.1:$tls_port"
+python3 - "$stub_port" >"$work/stub.log" 2>&1 <<'PY' &
+import sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+class Echo(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = (self.headers.get("X-Forwarded-Proto") or "(none)").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+HTTPServer(("127.0.0.1", int(sys.argv[1])), Echo).serve_forever()
+PY
+stub_pid=$!
+mkdir -p "$work/nginx-tls"
+chmod 1777 "$work/nginx-tls"
+TLS_TERMINATORS=127.0.0.1 NGINX_PORT="127.0.0.1:$tls_port" APP_UPSTREAM="127.0.0.1:$stub_port" \
+SITE_ROOT="$work/site" MEDIA_ROOT="$work/media" NGINX_TEMP="$work/nginx-tls" \
+NGINX_CONF_DIR=/etc/nginx CLIENT_MAX_BODY_SIZE="$(awk -F= '/CLIENT_MAX_BODY_SIZE=/ {print $2}' nginx/Dockerfile)" \
+  nginx/render.sh nginx/nginx.conf >"$work/nginx-tls.conf"
+nginx -t -q -c "$work/nginx-tls.conf" -p "$work/nginx-tls" || fail "nginx -t with TLS_TERMINATORS"
+nginx -c "$work/nginx-tls.conf" -p "$work/nginx-tls" -g "daemon off;" >"$work/nginx-tls.log" 2>&1 &
+tls_nginx_pid=$!
+for _ in $(seq 1 50); do curl -fsS -o /dev/null "$tls_base/" 2>/dev/null && break; sleep 0.2; done
+curl -fsS -o /dev/null "$tls_base/" || fail "nginx with TLS_TERMINATORS and its stub app: $(tail -n 5 "$work/nginx-tls.log" "$work/stub.log")"
+hsts="max-age=31536000; includeSubDomains"
+curl -sS -D "$work/t1" -o "$work/t1.body" -H "X-Forwarded-Proto: https" "$tls_base/"
+check "HSTS when the trusted terminator says https" test "$(header "$work/t1" Strict-Transport-Security)" = "$hsts"
+check "the app is told https" test "$(cat "$work/t1.body")" = https
+curl -sS -D "$work/t2" -o /dev/null -H "X-Forwarded-Proto: https" "$tls_base$js"
+check "HSTS on /pkg/ when the trusted terminator says https" test "$(header "$work/t2" Strict-Transport-Security)" = "$hsts"
+curl -sS -D "$work/t3" -o "$work/t3.body" -H "X-Forwarded-Proto: http" "$tls_base/"
+check "no HSTS when the trusted terminator says http" test -z "$(header "$work/t3" Strict-Transport-Security)"
+check "the app is told http" test "$(cat "$work/t3.body")" = http
+curl -sS -D "$work/t4" -o "$work/t4.body" "$tls_base/"
+check "no HSTS when the terminator says nothing" test -z "$(header "$work/t4" Strict-Transport-Security)"
+check "the app is told nginx's own scheme" test "$(cat "$work/t4.body")" = http
 
 echo "topology: $checks checks passed"

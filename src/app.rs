@@ -9,10 +9,11 @@ use leptos_router::{
 
 use crate::{
     components::{navbar::NavBar, theme_toggle::Theme},
+    model::user::provide_current_user,
     pages::{
+        gallery::ImagesPage,
         home::HomePage,
         image_detail::{ImageDeletePage, ImageDetailPage},
-        images::ImagesPage,
         login::LoginPage,
         logout::LogoutPage,
         not_found::NotFoundPage,
@@ -20,7 +21,6 @@ use crate::{
         register::RegisterPage,
         upload::UploadPage,
     },
-    user::provide_current_user,
 };
 
 /// The whole document, rendered on the server only. `<html data-theme>` comes
@@ -88,7 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/logout/") view=LogoutPage/>
                     <Route path=path!("/password/") view=PasswordPage/>
                     <Route path=path!("/password/done/") view=PasswordDonePage/>
-                    // Behind login: see `server::http::PROTECTED_PATHS`.
+                    // Behind login: see `server::http::layers::PROTECTED_PATHS`.
                     // Async: pages with data arrive whole, for browsers without
                     // JavaScript (streamed parts would need a script to land).
                     <Route path=path!("/images/") view=ImagesPage ssr=SsrMode::Async/>

@@ -1,6 +1,7 @@
 //! The one error type of the app, shared by server functions, form posts and
 //! the browser. Each variant knows its HTTP status.
 
+use http::StatusCode;
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
@@ -97,16 +98,37 @@ impl AppError {
         }
     }
 
-    pub fn status(&self) -> u16 {
+    /// The HTTP status this error answers with, wherever it is answered
+    /// (server function, form post, upload).
+    pub fn status(&self) -> StatusCode {
         match self {
-            AppError::Form { status, .. } => *status,
-            AppError::Unauthenticated => 401,
-            AppError::CrossSite => 403,
-            AppError::NotFound => 404,
-            AppError::BadRequest(_) => 400,
-            AppError::Network(_) => 503,
-            AppError::Internal => 500,
+            // A form error is the client's: a status that is not a valid
+            // 4xx cannot be made, so the fallback is a plain 400.
+            AppError::Form { status, .. } => StatusCode::from_u16(*status)
+                .ok()
+                .filter(StatusCode::is_client_error)
+                .unwrap_or(StatusCode::BAD_REQUEST),
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::CrossSite => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Network(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+
+    /// Every message of the error in one line, each field's named (`name:
+    /// …`), for places without a form to put them in: the command line, an
+    /// import report, an upload's row in the queue.
+    pub fn sentence(&self) -> String {
+        let errors = self.field_errors();
+        errors
+            .form
+            .iter()
+            .cloned()
+            .chain(errors.fields.iter().map(|(f, m)| format!("{f}: {m}")))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// The field messages, or the error itself as a form-level message.
@@ -145,6 +167,15 @@ impl AppError {
     }
 }
 
+/// As a JSON answer with the error's status: what the hydrated page's
+/// requests (server functions, uploads) read back.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        (self.status(), axum::Json(self)).into_response()
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
@@ -164,6 +195,9 @@ mod tests {
             AppError::from_server_fn_error(ServerFnErrorErr::Args("x".into())).status(),
             400
         );
+        // A form error never claims to be the server's fault.
+        assert_eq!(AppError::form(500, "x").status(), 400);
+        assert_eq!(AppError::form(99, "x").status(), 400);
         assert_eq!(FieldErrors::default().into_result(), Ok(()));
         let err = FieldErrors::default()
             .field("password", "too short")
@@ -171,5 +205,17 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.status(), 400);
         assert_eq!(err.to_string(), "too short");
+    }
+
+    #[test]
+    fn a_sentence_holds_every_message() {
+        let mut errors = FieldErrors::default().field("name", "No name.");
+        errors.add_form("Not saved.");
+        let err = AppError::Form {
+            status: 400,
+            errors,
+        };
+        assert_eq!(err.sentence(), "Not saved. name: No name.");
+        assert_eq!(AppError::NotFound.sentence(), "There is nothing here.");
     }
 }

@@ -3,15 +3,20 @@
 //! One crate, two builds: `ssr` (the axum server, which renders every page)
 //! and `hydrate` (the WASM bundle that takes over the server's HTML in the
 //! browser). Modules shared by both are plain; server-only ones are gated.
+//!
+//! A request walks one way: route (`app`) → page (`pages`) → server
+//! function (`api`) → service (`server::accounts`, `server::library`) →
+//! entity (`entities`). `model` holds the types they share with the
+//! browser; `components` the UI pieces pages share.
 
 #![recursion_limit = "256"]
 
+pub mod api;
 pub mod app;
 pub mod components;
 pub mod error;
-pub mod images;
+pub mod model;
 pub mod pages;
-pub mod user;
 
 #[cfg(feature = "ssr")]
 pub mod entities;

@@ -3,7 +3,11 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use cloudtalents::server::{self, config::Config, StartError};
+use cloudtalents::server::{
+    self,
+    config::Config,
+    startup::{self, StartError},
+};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -103,7 +107,8 @@ async fn serve() -> Result<(), StartError> {
     let addr = config.site_addr;
     tracing::info!(database = %config.database_url, media_root = ?config.media_root, "starting");
 
-    let state = server::prepare(config, leptos_options).await?;
+    let state = startup::build_state(config, leptos_options).await?;
+    startup::spawn_background_jobs(&state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
@@ -119,9 +124,6 @@ async fn serve() -> Result<(), StartError> {
 async fn create_user(username: &str) -> Result<(), StartError> {
     use std::io::IsTerminal;
     let config = Config::from_env()?;
-    let leptos_options = leptos::config::LeptosOptions::builder()
-        .output_name("cloudtalents")
-        .build();
     let (password, confirm) = if std::io::stdin().is_terminal() {
         let read = |prompt: &str| rpassword::prompt_password(prompt).unwrap_or_default();
         (read("Password: "), read("Password (again): "))
@@ -133,10 +135,10 @@ async fn create_user(username: &str) -> Result<(), StartError> {
         let line = line.trim_end_matches(['\r', '\n']).to_owned();
         (line.clone(), line)
     };
-    let state = server::prepare(config, leptos_options).await?;
-    let user = server::auth::accounts::create_user(&state, username, &password, &confirm)
+    let db = startup::open_database(&config).await?;
+    let user = server::accounts::create_user(&db, username, &password, &confirm)
         .await
-        .map_err(|e| StartError::CreateUser(describe(&e)))?;
+        .map_err(|e| StartError::CreateUser(e.sentence()))?;
     println!("Created user {:?}.", user.username);
     Ok(())
 }
@@ -148,17 +150,15 @@ async fn import_django(
 ) -> Result<(), StartError> {
     use std::io::IsTerminal;
     let config = Config::from_env()?;
-    let leptos_options = leptos::config::LeptosOptions::builder()
-        .output_name("cloudtalents")
-        .build();
-    let state = server::prepare(config, leptos_options).await?;
+    let library = startup::open_library(&config)?;
+    let db = startup::open_database(&config).await?;
     let options = server::import::ImportOptions {
         database_url: database,
         media_root: media,
         dry_run,
         progress: std::io::stderr().is_terminal(),
     };
-    let summary = server::import::import_django(&state, &options).await?;
+    let summary = server::import::import_django(&db, &library, &options).await?;
     if dry_run {
         println!("Dry run: nothing was changed. This is what would happen:");
     }
@@ -198,14 +198,6 @@ async fn healthcheck() -> Result<(), StartError> {
             "{addr} answered {status_line:?}"
         )))
     }
-}
-
-/// All messages of a refused form, in one line.
-fn describe(err: &cloudtalents::error::AppError) -> String {
-    let errors = err.field_errors();
-    let mut parts: Vec<String> = errors.form.clone();
-    parts.extend(errors.fields.iter().map(|(f, m)| format!("{f}: {m}")));
-    parts.join(" ")
 }
 
 /// Ctrl-C or SIGTERM (what `docker stop` sends) ends the server after

@@ -15,9 +15,9 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 use cloudtalents::{
     entities::image,
-    images::ImageCard,
-    server::images::{
-        self as service,
+    model::image::{GalleryPage, ImageCard},
+    server::library::{
+        self,
         storage::{LocalStorage, MediaStorage},
     },
 };
@@ -28,6 +28,7 @@ on_each_backend! {
     refuses_bad_files_with_4xx_and_leaves_nothing => refuses_bad_files_with_4xx_and_leaves_nothing;
     size_limit_is_enforced_while_reading => size_limit_is_enforced_while_reading;
     names_and_descriptions_are_plain_text => names_and_descriptions_are_plain_text;
+    a_refused_plain_upload_keeps_what_was_typed => a_refused_plain_upload_keeps_what_was_typed;
     images_are_private_to_their_owner => images_are_private_to_their_owner;
     gallery_pages_hold_24_newest_first => gallery_pages_hold_24_newest_first;
     edit_and_delete_by_plain_forms_and_server_functions => edit_and_delete_by_plain_forms_and_server_functions;
@@ -336,12 +337,47 @@ async fn names_and_descriptions_are_plain_text(db: TestDb) {
         title,
         "&lt;/title&gt;&lt;script&gt;alert(2)&lt;/script&gt; · Cloudtalents"
     );
-    // And on the upload form when it comes back with errors.
+    // And on the upload form when it comes back with errors: what was
+    // typed is there, escaped.
     let res = app
         .upload("", evil, "a.png", fixtures::png(10, 10), false)
         .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert!(!res.text().await.unwrap().contains(evil));
+    let html = res.text().await.unwrap();
+    assert!(!html.contains(evil), "escaped");
+    assert!(
+        html.contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the description comes back in its field: {html}"
+    );
+}
+
+async fn a_refused_plain_upload_keeps_what_was_typed(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.sign_up("ada").await;
+    // No file: the name and description come back, and the message says why.
+    let res = app
+        .upload("Harbour at dusk", "Boats & gulls", "", vec![], false)
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Please choose an image file"), "{html}");
+    assert!(html.contains(r#"value="Harbour at dusk""#), "{html}");
+    assert!(html.contains("Boats &amp; gulls"), "{html}");
+    // A file that is refused: the same.
+    let res = app
+        .upload(
+            "Not a picture",
+            "Plain text",
+            "x.txt",
+            b"hello".to_vec(),
+            false,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"value="Not a picture""#), "{html}");
+    assert!(html.contains("Plain text"), "{html}");
+    assert_eq!(rows(&app).await, 0);
 }
 
 async fn images_are_private_to_their_owner(db: TestDb) {
@@ -480,7 +516,7 @@ async fn gallery_pages_hold_24_newest_first(db: TestDb) {
     );
     // The server function gives the same pages.
     let res = app.call("list_images", &[("page", "2")]).await;
-    let page: cloudtalents::images::GalleryPage = res.json().await.unwrap();
+    let page: GalleryPage = res.json().await.unwrap();
     assert_eq!(
         (page.page, page.pages, page.total, page.images.len()),
         (2, 2, 30, 6)
@@ -595,30 +631,42 @@ async fn a_failure_between_steps_leaves_nothing_behind(db: TestDb) {
     let root = app.state.config.media_root.clone();
 
     // The second file write fails: the first is removed, no row is made.
-    let mut state = app.state.clone();
-    state.storage = Arc::new(FailingStorage {
+    let mut failing = app.state.library.clone();
+    failing.storage = Arc::new(FailingStorage {
         inner: LocalStorage::new(&root),
         writes: AtomicUsize::new(0),
         fail_at: 2,
     });
-    let err = service::create(&state, user_id, "n", "d", fixtures::jpeg(60, 60))
-        .await
-        .unwrap_err();
+    let err = library::create(
+        &app.state.db,
+        &failing,
+        user_id,
+        "n",
+        "d",
+        fixtures::jpeg(60, 60),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.status(), 500);
     assert_eq!(rows(&app).await, 0);
     assert!(app.media_files().is_empty(), "{:?}", app.media_files());
 
     // The row insert fails (database gone) after every file was written:
     // the files are removed.
-    let mut state = app.state.clone();
     let broken = sea_orm::Database::connect(app.db.url.as_str())
         .await
         .unwrap();
     broken.clone().close().await.unwrap();
-    state.db = broken;
-    let err = service::create(&state, user_id, "n", "d", fixtures::jpeg(60, 60))
-        .await
-        .unwrap_err();
+    let err = library::create(
+        &broken,
+        &app.state.library,
+        user_id,
+        "n",
+        "d",
+        fixtures::jpeg(60, 60),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.status(), 500);
     assert_eq!(rows(&app).await, 0);
     assert!(app.media_files().is_empty(), "{:?}", app.media_files());
@@ -630,19 +678,24 @@ async fn the_sweep_removes_files_without_a_row(db: TestDb) {
     let kept = upload_ok(&app, "kept", fixtures::jpeg(30, 30)).await;
     let orphan = "ffffffffffffffffffffffffffffffff";
     app.state
+        .library
         .storage
         .put(orphan, "display.jpg", b"left by a crash".to_vec())
         .await
         .unwrap();
     // Young orphans may be uploads under way: kept during the grace time.
     assert_eq!(
-        service::sweep_orphans(&app.state, std::time::Duration::from_secs(600))
-            .await
-            .unwrap(),
+        library::sweep_orphans(
+            &app.state.db,
+            &app.state.library,
+            std::time::Duration::from_secs(600)
+        )
+        .await
+        .unwrap(),
         0
     );
     assert_eq!(
-        service::sweep_orphans(&app.state, std::time::Duration::ZERO)
+        library::sweep_orphans(&app.state.db, &app.state.library, std::time::Duration::ZERO)
             .await
             .unwrap(),
         1

@@ -81,6 +81,9 @@ test.describe("with failed submissions", () => {
     await fillSignUp(page, name, PASSWORD, "something-else-entirely");
     await page.getByRole("button", { name: "Sign up" }).click();
     await expect(page.getByText("The two password fields didn't match.")).toBeVisible();
+    // Inline: the message belongs to the field it is about.
+    await expect(page.getByLabel("Password again")).toHaveAccessibleDescription(/The two password fields didn't match\./);
+    await expect(page.getByLabel("Password again")).toHaveAttribute("aria-invalid", "true");
     await expect(page.getByLabel("Username")).toHaveValue(name);
     await expect(page.getByLabel("Password", { exact: true })).toHaveValue("");
     await expect(page.getByLabel("Password again")).toHaveValue("");
@@ -90,6 +93,11 @@ test.describe("with failed submissions", () => {
     await page.getByRole("button", { name: "Sign up" }).click();
     await expect(page.getByText("This password is entirely numeric.")).toBeVisible();
     await expect(page.getByText("This password is too common.")).toBeVisible();
+    await expect(page.getByLabel("Password", { exact: true })).toHaveAccessibleDescription(/entirely numeric/);
+    await expect(page.getByLabel("Password", { exact: true })).toHaveAccessibleDescription(/too common/);
+    await expect(page.getByLabel("Username")).toHaveValue(name);
+    // Still the same page: the second failure did not reload it either.
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
 
     await fillSignUp(page, name, PASSWORD);
     await page.getByRole("button", { name: "Sign up" }).click();
@@ -133,6 +141,9 @@ test.describe("without JavaScript", () => {
     // The page came back from the server with the message and the username.
     await expect(page).toHaveURL("/register/");
     await expect(page.getByText("The two password fields didn't match.")).toBeVisible();
+    // Next to the field it is about, not only somewhere on the page.
+    await expect(page.getByLabel("Password again")).toHaveAccessibleDescription(/The two password fields didn't match\./);
+    await expect(page.getByLabel("Password again")).toHaveAttribute("aria-invalid", "true");
     await expect(page.getByLabel("Username")).toHaveValue(name);
     await expect(page.getByLabel("Password", { exact: true })).toHaveValue("");
 

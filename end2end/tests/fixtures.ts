@@ -1,25 +1,44 @@
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
 
 /**
  * Every test fails on any console error, uncaught page error or hydration
  * warning: a release build must hydrate cleanly. A test that expects a
  * particular console error (a 404 document, say) lists it in `allowConsole`.
+ *
+ * The check is automatic: it watches the test's own context and every
+ * context the test opens with `browser.newContext()` (other users' pages
+ * made by `newUserPage`, say), whether or not the test asks for
+ * `consoleProblems`. A test may still ask for it to assert midway.
  */
 export const test = base.extend<{ allowConsole: RegExp[]; consoleProblems: string[] }>({
   allowConsole: [[], { option: true }],
-  consoleProblems: async ({ page, allowConsole }, use) => {
-    const problems: string[] = [];
-    page.on("console", (msg) => {
-      const text = msg.text();
-      const isProblem = msg.type() === "error" || /hydrat/i.test(text);
-      if (isProblem && !allowConsole.some((re) => re.test(text))) {
-        problems.push(`console.${msg.type()}: ${text}`);
+  consoleProblems: [
+    async ({ browser, context, allowConsole }, use) => {
+      const problems: string[] = [];
+      const watch = (ctx: BrowserContext) => {
+        // Context-wide events: every page of the context, popups included.
+        ctx.on("console", (msg) => {
+          const text = msg.text();
+          const isProblem = msg.type() === "error" || /hydrat/i.test(text);
+          if (isProblem && !allowConsole.some((re) => re.test(text))) {
+            problems.push(`console.${msg.type()}: ${text} (${msg.page()?.url() ?? "no page"})`);
+          }
+        });
+        ctx.on("weberror", (err) => problems.push(`pageerror: ${err.error().message} (${err.page()?.url() ?? "no page"})`));
+      };
+      watch(context);
+      // Emitted before `browser.newContext()` resolves, so before the test
+      // can open a page in the new context.
+      browser.on("context", watch);
+      try {
+        await use(problems);
+      } finally {
+        browser.off("context", watch);
       }
-    });
-    page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
-    await use(problems);
-    expect(problems, "browser console errors").toEqual([]);
-  },
+      expect(problems, "browser console errors").toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 
 /** Resolves once the WASM bundle has hydrated the page: the theme toggle is

@@ -59,6 +59,16 @@ test("navigation links lead to sign up and log in", async ({ page, consoleProble
   await expect(nav.getByRole("link", { name: "Cloudtalents" })).toHaveAttribute("href", "/");
   await expect(nav.getByRole("link", { name: "Sign up" })).toHaveAttribute("href", "/register/");
   await expect(nav.getByRole("link", { name: "Log in" })).toHaveAttribute("href", "/login/");
+  // And following them gets there.
+  await nav.getByRole("link", { name: "Sign up" }).click();
+  await expect(page).toHaveURL("/register/");
+  await expect(page.getByRole("heading", { name: "Sign up" })).toBeVisible();
+  await nav.getByRole("link", { name: "Log in" }).click();
+  await expect(page).toHaveURL("/login/");
+  await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+  await nav.getByRole("link", { name: "Cloudtalents" }).click();
+  await expect(page).toHaveURL("/");
+  await expect(page.getByRole("heading", { name: "Welcome to Cloudtalents" })).toBeVisible();
   expect(consoleProblems).toEqual([]);
 });
 
@@ -94,5 +104,13 @@ test.describe("without JavaScript", () => {
     // The hydration-only toggle stays hidden rather than dead.
     await expect(page.getByRole("button", { name: /theme/i })).toBeHidden();
     await expect(page.getByRole("link", { name: "Sign up" }).first()).toHaveAttribute("href", "/register/");
+    // The links are plain links: following them works without any script.
+    await page.getByRole("main").getByRole("link", { name: "Sign up" }).click();
+    await expect(page).toHaveURL("/register/");
+    await expect(page.getByRole("heading", { name: "Sign up" })).toBeVisible();
+    await page.goto("/");
+    await page.getByRole("main").getByRole("link", { name: "Log in" }).click();
+    await expect(page).toHaveURL("/login/");
+    await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
   });
 });

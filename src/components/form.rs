@@ -1,9 +1,11 @@
 //! Form pieces shared by every form page, and the way a form page works
 //! both with and without JavaScript:
 //!
-//! - Without JavaScript the `<form>` posts to the page's own URL. On an
-//!   error the server renders the same page again, with a 4xx status, the
-//!   messages and what was typed ([`FormFeedback`]); on success it
+//! - Without JavaScript the `<form>` posts to the page's own URL, where
+//!   `server::http::forms::submit::<S>` runs the page's server function `S`
+//!   with the same fields. On an error the server renders the same page
+//!   again, with the error's status, the messages and what was typed
+//!   ([`FormFeedback`], found by the page through `S`); on success it
 //!   redirects (303).
 //! - Once hydrated, [`use_form_action`] takes over the submit: the server
 //!   function runs without a reload, errors appear inline, and success does
@@ -12,12 +14,17 @@
 use leptos::{html::Input, prelude::*, server_fn::ServerFn};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
-use crate::error::{AppError, FieldErrors};
+use crate::{
+    api::FormSuccess,
+    error::{AppError, FieldErrors},
+};
 
 /// What the server hands a form page it renders after a failed plain post.
 /// Only non-secret fields are kept in `values`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FormFeedback {
+    /// Whose feedback this is: [`form_key`] of the form's server function
+    /// (or, for the upload, of `api::images::UploadImage`).
     pub form: String,
     pub values: Vec<(String, String)>,
     pub error: Option<AppError>,
@@ -31,6 +38,22 @@ impl FormFeedback {
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     }
+}
+
+/// The key that ties a form's feedback to the form: its server function's
+/// type. Compared on the server only (the page takes its feedback there).
+pub fn form_key<S: 'static>() -> &'static str {
+    std::any::type_name::<S>()
+}
+
+/// The feedback of a failed plain post of form `S` on this page, if any.
+pub fn use_feedback<S: 'static>() -> FormFeedback {
+    SharedValue::new(|| {
+        use_context::<FormFeedback>()
+            .filter(|f| f.form == form_key::<S>())
+            .unwrap_or_default()
+    })
+    .into_inner()
 }
 
 /// The state of one form page.
@@ -53,24 +76,15 @@ impl<S: ServerFn + 'static> FormState<S> {
     }
 }
 
-/// Sets up a form page whose server function returns where to go next.
+/// Sets up a form page whose server function `S` answers where to go next.
 /// `password_inputs` are emptied after an error, as the no-JS path does.
-pub fn use_form_action<S>(form: &'static str, password_inputs: Vec<NodeRef<Input>>) -> FormState<S>
+pub fn use_form_action<S>(password_inputs: Vec<NodeRef<Input>>) -> FormState<S>
 where
-    S: ServerFn<Output = String, Error = AppError>
-        + DeserializeOwned
-        + Clone
-        + Send
-        + Sync
-        + 'static,
+    S: ServerFn<Error = AppError> + DeserializeOwned + Clone + Send + Sync + 'static,
+    S::Output: FormSuccess + Clone + Send + Sync + 'static,
 {
     let action = ServerAction::<S>::new();
-    let feedback = SharedValue::new(move || {
-        use_context::<FormFeedback>()
-            .filter(|f| f.form == form)
-            .unwrap_or_default()
-    })
-    .into_inner();
+    let feedback = use_feedback::<S>();
     let initial_errors = feedback
         .error
         .as_ref()
@@ -83,8 +97,8 @@ where
     });
 
     Effect::new(move |_| match action.value().get() {
-        Some(Ok(next)) => {
-            let _ = window().location().set_href(&next);
+        Some(Ok(success)) => {
+            let _ = window().location().set_href(&success.next_url());
         }
         Some(Err(_)) => {
             for input in &password_inputs {
@@ -180,6 +194,38 @@ pub fn Field(
     }
 }
 
+/// A labelled `<textarea>` with its messages below it, marked up as
+/// [`Field`] is.
+#[component]
+pub fn TextAreaField(
+    name: &'static str,
+    label: &'static str,
+    errors: Signal<FieldErrors>,
+    #[prop(into)] text: String,
+    #[prop(default = 4)] rows: u32,
+    #[prop(optional)] maxlength: Option<usize>,
+    /// Shown under the field; `help_hidden` hides it (e.g. until hydrated).
+    #[prop(optional)]
+    help: Option<&'static str>,
+    #[prop(into, optional)] help_hidden: Signal<bool>,
+    #[prop(optional)] on_input: Option<Callback<String>>,
+) -> impl IntoView {
+    let id = format!("id_{name}");
+    let error_id = format!("{id}_error");
+    let has_error = move || errors.get().for_field(name).next().is_some();
+    view! {
+        <div class="field" class:has-error=has_error>
+            <label for=id.clone()>{label}</label>
+            <TextArea id=id name rows maxlength text on_input
+                invalid=Signal::derive(has_error) described_by=Some(error_id.clone())/>
+            {help.map(|h| view! { <p class="help" hidden=move || help_hidden.get()>{h}</p> })}
+            <div id=error_id class="field-errors">
+                <FieldMessages errors field=name/>
+            </div>
+        </div>
+    }
+}
+
 /// The messages for one field, one paragraph each.
 #[component]
 pub fn FieldMessages(errors: Signal<FieldErrors>, field: &'static str) -> impl IntoView {
@@ -203,15 +249,18 @@ pub fn SubmitButton(label: &'static str, pending: Signal<bool>) -> impl IntoView
 }
 
 /// A `<textarea>` holding `text`, escaped on the server (see
-/// [`super::escape`]). Use this, never a bare `<textarea>{text}</textarea>`.
+/// [`super::escape`]). Use this (through [`TextAreaField`]), never a bare
+/// `<textarea>{text}</textarea>`.
 #[component]
 pub fn TextArea(
-    id: &'static str,
+    #[prop(into)] id: String,
     name: &'static str,
     #[prop(into)] text: String,
-    #[prop(default = 4)] rows: u32,
-    #[prop(optional)] maxlength: Option<usize>,
-    #[prop(optional)] on_input: Option<Callback<String>>,
+    rows: u32,
+    #[prop(optional_no_strip)] maxlength: Option<usize>,
+    #[prop(optional_no_strip)] on_input: Option<Callback<String>>,
+    #[prop(into, optional)] invalid: Signal<bool>,
+    #[prop(optional_no_strip)] described_by: Option<String>,
 ) -> impl IntoView {
     #[cfg(feature = "ssr")]
     let text = super::escape::escape_text(&text);
@@ -222,6 +271,8 @@ pub fn TextArea(
             rows=rows
             maxlength=maxlength
             required
+            aria-invalid=move || invalid.get().to_string()
+            aria-describedby=described_by
             on:input=move |ev| {
                 if let Some(cb) = on_input {
                     cb.run(event_target_value(&ev));

@@ -1,13 +1,13 @@
 //! The gallery's lightbox (hydrated only): the display copy with its name
 //! and description, ← → to move, Esc or × to close, and edit and delete.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 
-use leptos::task::spawn_local;
-
+use super::image_form::EditImageForm;
 use crate::{
-    images::ImageCard,
-    pages::images::{delete_image, update_image},
+    api::images::{delete_image, UpdateImage},
+    error::FieldErrors,
+    model::image::ImageCard,
 };
 
 #[component]
@@ -45,98 +45,91 @@ pub fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>)
         on_cleanup(move || handle.remove());
     });
 
+    // Saving an edit: the saved card replaces the shown one.
+    let save = ServerAction::<UpdateImage>::new();
+    let edit_errors = Signal::derive(move || match save.value().get() {
+        Some(Err(err)) => err.field_errors(),
+        _ => FieldErrors::default(),
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get() {
+            images.update(|v| {
+                if let Some(card) = v.iter_mut().find(|c| c.id == saved.id) {
+                    *card = saved.clone();
+                }
+            });
+            editing.set(false);
+        }
+    });
+    let start_editing = move || {
+        save.value().set(None);
+        editing.set(true);
+    };
+
     let error = RwSignal::new(None::<String>);
+    let remove = move |card: ImageCard| {
+        let question = format!("Delete “{}”? This cannot be undone.", card.name);
+        if !window().confirm_with_message(&question).unwrap_or(false) {
+            return;
+        }
+        spawn_local(async move {
+            match delete_image(card.id).await {
+                Ok(_) => {
+                    images.update(|v| v.retain(|c| c.id != card.id));
+                    let len = images.with_untracked(Vec::len);
+                    if len == 0 {
+                        // The page may now be empty: let the server say so.
+                        let _ = window().location().reload();
+                    } else {
+                        open.update(|o| *o = o.map(|i| i.min(len - 1)));
+                    }
+                }
+                Err(err) => error.set(Some(err.to_string())),
+            }
+        });
+    };
 
     view! {
         <Show when=move || current().is_some()>
-            {move || {
-                current()
-                    .map(|card| {
-                        let id = card.id;
-                        let (name, description) = (RwSignal::new(card.name.clone()), RwSignal::new(card.description.clone()));
-                        let save = move |ev: leptos::ev::SubmitEvent| {
-                            ev.prevent_default();
-                            let (n, d) = (name.get_untracked(), description.get_untracked());
-                            error.set(None);
-                            spawn_local(async move {
-                                match update_image(id, n.clone(), d.clone()).await {
-                                    Ok(_) => {
-                                        images.update(|v| {
-                                            if let Some(c) = v.iter_mut().find(|c| c.id == id) {
-                                                c.name = n.trim().to_owned();
-                                                c.description = d.trim().to_owned();
-                                            }
-                                        });
-                                        editing.set(false);
-                                    }
-                                    Err(err) => error.set(Some(err.to_string())),
-                                }
-                            });
-                        };
-                        let remove = move |_| {
-                            let question = format!("Delete “{}”? This cannot be undone.", name.get_untracked());
-                            if !window().confirm_with_message(&question).unwrap_or(false) {
-                                return;
-                            }
-                            spawn_local(async move {
-                                match delete_image(id).await {
-                                    Ok(()) => {
-                                        images.update(|v| v.retain(|c| c.id != id));
-                                        let len = images.with_untracked(Vec::len);
-                                        if len == 0 {
-                                            // The page may now be empty: let the server say so.
-                                            let _ = window().location().reload();
-                                        } else {
-                                            open.update(|o| *o = o.map(|i| i.min(len - 1)));
+            {move || current().map(|card| {
+                let shown = card.clone();
+                view! {
+                    <div class="lightbox" role="dialog" aria-modal="true" aria-label=card.name.clone()
+                        on:click=move |ev| {
+                            // A click on the backdrop itself closes.
+                            if ev.target() == ev.current_target() { close() }
+                        }>
+                        <button type="button" class="lightbox-close" aria-label="Close" on:click=move |_| close()>"×"</button>
+                        <button type="button" class="lightbox-prev" aria-label="Previous image" on:click=move |_| step(-1)>"‹"</button>
+                        <figure>
+                            <img src=card.display_url.clone() width=card.width height=card.height alt=card.name.clone()/>
+                            <figcaption>
+                                <Show when=move || editing.get() fallback={
+                                    let card = card.clone();
+                                    move || {
+                                        let to_remove = card.clone();
+                                        view! {
+                                            <h2>{card.name.clone()}</h2>
+                                            <p class="description">{card.description.clone()}</p>
+                                            <div class="lightbox-actions">
+                                                <button type="button" on:click=move |_| start_editing()>"Edit"</button>
+                                                <button type="button" class="danger" on:click=move |_| remove(to_remove.clone())>"Delete"</button>
+                                                <a class="button" href=card.page_url()>"Open page"</a>
+                                            </div>
                                         }
                                     }
-                                    Err(err) => error.set(Some(err.to_string())),
-                                }
-                            });
-                        };
-                        view! {
-                            <div class="lightbox" role="dialog" aria-modal="true" aria-label=card.name.clone()
-                                on:click=move |ev| {
-                                    // A click on the backdrop itself closes.
-                                    if ev.target() == ev.current_target() { close() }
                                 }>
-                                <button type="button" class="lightbox-close" aria-label="Close" on:click=move |_| close()>"×"</button>
-                                <button type="button" class="lightbox-prev" aria-label="Previous image" on:click=move |_| step(-1)>"‹"</button>
-                                <figure>
-                                    <img src=card.display_url.clone() width=card.width height=card.height alt=card.name.clone()/>
-                                    <figcaption>
-                                        <Show when=move || editing.get() fallback=move || view! {
-                                            <h2>{move || name.get()}</h2>
-                                            <p class="description">{move || description.get()}</p>
-                                            <div class="lightbox-actions">
-                                                <button type="button" on:click=move |_| editing.set(true)>"Edit"</button>
-                                                <button type="button" class="danger" on:click=remove>"Delete"</button>
-                                                <a class="button" href=format!("/images/{id}/")>"Open page"</a>
-                                            </div>
-                                        }>
-                                            <form class="edit-form" on:submit=save>
-                                                <label for="lightbox-name">"Name"</label>
-                                                <input id="lightbox-name" name="name" maxlength=255 required
-                                                    prop:value=move || name.get()
-                                                    on:input=move |ev| name.set(event_target_value(&ev))/>
-                                                <label for="lightbox-description">"Description"</label>
-                                                <textarea id="lightbox-description" name="description" rows=4 maxlength=5000 required
-                                                    prop:value=move || description.get()
-                                                    on:input=move |ev| description.set(event_target_value(&ev))></textarea>
-                                                <div class="lightbox-actions">
-                                                    <button type="submit" class="primary">"Save"</button>
-                                                    <button type="button" on:click=move |_| editing.set(false)>"Cancel"</button>
-                                                </div>
-                                            </form>
-                                        </Show>
-                                        {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
-                                    </figcaption>
-                                </figure>
-                                <button type="button" class="lightbox-next" aria-label="Next image" on:click=move |_| step(1)>"›"</button>
-                            </div>
-                        }
-                    })
-            }}
+                                    <EditImageForm card=shown.clone() action=save errors=edit_errors
+                                        name=shown.name.clone() description=shown.description.clone()
+                                        on_cancel=Callback::new(move |()| editing.set(false))/>
+                                </Show>
+                                {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+                            </figcaption>
+                        </figure>
+                        <button type="button" class="lightbox-next" aria-label="Next image" on:click=move |_| step(1)>"›"</button>
+                    </div>
+                }
+            })}
         </Show>
     }
 }

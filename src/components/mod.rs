@@ -2,6 +2,7 @@
 
 pub mod escape;
 pub mod form;
+pub mod image_form;
 pub mod lightbox;
 pub mod navbar;
 pub mod theme_toggle;

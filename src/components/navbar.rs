@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::theme_toggle::ThemeToggle;
-use crate::user::use_current_user;
+use crate::model::user::use_current_user;
 
 #[component]
 pub fn NavBar() -> impl IntoView {

@@ -6,8 +6,11 @@
 
 use leptos::prelude::*;
 
-use super::form::{FieldMessages, TextArea};
-use crate::error::FieldErrors;
+use super::form::{Field, FieldMessages, TextAreaField};
+use crate::{
+    error::FieldErrors,
+    model::image::{DESCRIPTION_MAX, NAME_MAX},
+};
 
 // Sending and Done are set by the browser-only code.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -90,19 +93,12 @@ pub fn Uploader(errors: Signal<FieldErrors>, name: String, description: String) 
 
     view! {
         <form method="post" action="/upload/" enctype="multipart/form-data" novalidate on:submit=on_submit>
-            <div class="field" class:has-error=move || errors.get().for_field("description").next().is_some()>
-                <label for="id_description">"Description"</label>
-                <TextArea id="id_description" name="description" maxlength=5000 text=description
-                    on_input=Callback::new(move |v| description_value.set(v))/>
-                <p class="help" hidden=move || !hydrated.get()>"Used for every image you add below."</p>
-                <FieldMessages errors field="description"/>
-            </div>
+            <TextAreaField name="description" label="Description" errors text=description
+                maxlength=DESCRIPTION_MAX help="Used for every image you add below."
+                help_hidden=Signal::derive(move || !hydrated.get())
+                on_input=Callback::new(move |v| description_value.set(v))/>
             <Show when=move || queue.with(Vec::is_empty)>
-                <div class="field" class:has-error=move || errors.get().for_field("name").next().is_some()>
-                    <label for="id_name">"Name"</label>
-                    <input id="id_name" name="name" value=name.clone() maxlength=255 required/>
-                    <FieldMessages errors field="name"/>
-                </div>
+                <Field name="name" label="Name" errors value=name.clone() maxlength=NAME_MAX/>
             </Show>
             <div
                 class="dropzone"
@@ -130,7 +126,7 @@ pub fn Uploader(errors: Signal<FieldErrors>, name: String, description: String) 
                     <li class="upload-item" data-status=move || format!("{:?}", item.status.get()).to_lowercase()>
                         <label>
                             <span class="visually-hidden">"Name"</span>
-                            <input aria-label="Name" maxlength=255 prop:value=move || item.name.get()
+                            <input aria-label="Name" maxlength=NAME_MAX prop:value=move || item.name.get()
                                 disabled=move || item.status.get() != Status::Waiting && item.status.get() != Status::Failed
                                 on:input=move |ev| item.name.set(event_target_value(&ev))/>
                         </label>
@@ -362,15 +358,7 @@ mod browser {
             } else {
                 let body = request.response_text().ok().flatten().unwrap_or_default();
                 let message = serde_json::from_str::<AppError>(&body)
-                    .map(|e| {
-                        let errors = e.field_errors();
-                        errors
-                            .form
-                            .into_iter()
-                            .chain(errors.fields.into_iter().map(|(_, m)| m))
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    })
+                    .map(|e| e.sentence())
                     .unwrap_or_else(|_| format!("The upload failed (HTTP {status})."));
                 on_done(Err(message));
             }

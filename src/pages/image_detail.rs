@@ -2,31 +2,17 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::not_found::NotFoundPage;
 use crate::{
-    components::escape::title_text,
-    components::form::{
-        submit_handler, use_form_action, FieldMessages, FormMessages, SubmitButton, TextArea,
+    api::images::{get_image, DeleteImage, UpdateImage},
+    components::{
+        escape::title_text,
+        form::{submit_handler, use_form_action, FormMessages},
+        image_form::EditImageForm,
     },
     error::AppError,
-    images::ImageCard,
-    pages::{images::UpdateImage, not_found::NotFoundPage},
+    model::image::ImageCard,
 };
-
-/// One of the current user's images; anyone else's is "not found".
-#[server(prefix = "/api", endpoint = "get_image")]
-pub async fn get_image(id: i32) -> Result<ImageCard, AppError> {
-    use crate::server::{auth::accounts::RequestCtx, images, with_status};
-    with_status(
-        async {
-            let ctx = RequestCtx::current()?;
-            let user = ctx.require_user()?;
-            Ok(images::card(
-                &images::find_own(&ctx.state, user.id, id).await?,
-            ))
-        }
-        .await,
-    )
-}
 
 fn image_id() -> Memo<Option<i32>> {
     let params = use_params_map();
@@ -69,8 +55,9 @@ pub fn ImageDetailPage() -> impl IntoView {
 
 #[component]
 fn ImageDetail(card: ImageCard) -> impl IntoView {
-    let form = use_form_action::<UpdateImage>("edit-image", vec![]);
+    let form = use_form_action::<UpdateImage>(vec![]);
     let errors = form.errors;
+    // What a failed plain post typed, else the saved values.
     let typed = |field: &str, saved: &str| {
         let value = form.value(field);
         if value.is_empty() {
@@ -79,9 +66,9 @@ fn ImageDetail(card: ImageCard) -> impl IntoView {
             value
         }
     };
-    let name_value = typed("name", &card.name);
-    let description_value = typed("description", &card.description);
-    let id = card.id;
+    let name = typed("name", &card.name);
+    let description = typed("description", &card.description);
+    let delete_url = format!("{}delete/", card.page_url());
     view! {
         <Title text=title_text(&card.name)/>
         <p><a href="/images/">"← My images"</a></p>
@@ -94,23 +81,9 @@ fn ImageDetail(card: ImageCard) -> impl IntoView {
                 <p class="description">{card.description.clone()}</p>
                 <details class="card" open=move || !errors.get().is_empty()>
                     <summary>"Edit name and description"</summary>
-                    <form method="post" action=format!("/images/{id}/") novalidate on:submit=submit_handler(form.action)>
-                        <FormMessages errors/>
-                        <input type="hidden" name="id" value=id/>
-                        <div class="field">
-                            <label for="id_name">"Name"</label>
-                            <input id="id_name" name="name" value=name_value maxlength=255 required/>
-                            <FieldMessages errors field="name"/>
-                        </div>
-                        <div class="field">
-                            <label for="id_description">"Description"</label>
-                            <TextArea id="id_description" name="description" rows=5 maxlength=5000 text=description_value/>
-                            <FieldMessages errors field="description"/>
-                        </div>
-                        <SubmitButton label="Save changes" pending=form.action.pending().into()/>
-                    </form>
+                    <EditImageForm card=card.clone() action=form.action errors name description/>
                 </details>
-                <a class="button danger" href=format!("/images/{id}/delete/")>"Delete…"</a>
+                <a class="button danger" href=delete_url>"Delete…"</a>
             </div>
         </article>
     }
@@ -122,16 +95,19 @@ fn ImageDetail(card: ImageCard) -> impl IntoView {
 pub fn ImageDeletePage() -> impl IntoView {
     with_image(|card| {
         let id = card.id;
+        let form = use_form_action::<DeleteImage>(vec![]);
         view! {
             <Title text="Delete image"/>
             <section class="card narrow">
                 <h1>"Delete image"</h1>
                 <img class="delete-preview" src=card.thumb_400_url.clone() width=card.width height=card.height alt=card.name.clone()/>
                 <p>"Delete “" {card.name.clone()} "”? This cannot be undone."</p>
-                <form method="post" action=format!("/images/{id}/delete/")>
+                <form method="post" action=format!("/images/{id}/delete/") on:submit=submit_handler(form.action)>
+                    <FormMessages errors=form.errors/>
+                    <input type="hidden" name="id" value=id/>
                     <button type="submit" class="danger">"Delete"</button>
                 </form>
-                <p class="muted"><a href=format!("/images/{id}/")>"Cancel"</a></p>
+                <p class="muted"><a href=card.page_url()>"Cancel"</a></p>
             </section>
         }
     })

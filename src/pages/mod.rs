@@ -1,8 +1,9 @@
-//! One module per route; form pages keep their server function beside them.
+//! One module per route. Pages call the server functions in `crate::api`;
+//! no page imports another's internals (only the shared 404 page).
 
+pub mod gallery;
 pub mod home;
 pub mod image_detail;
-pub mod images;
 pub mod login;
 pub mod logout;
 pub mod not_found;

@@ -2,34 +2,16 @@ use leptos::{html::Input, prelude::*};
 use leptos_meta::Title;
 
 use crate::{
+    api::accounts::ChangePassword,
     components::form::{submit_handler, use_form_action, Field, FormMessages, SubmitButton},
-    error::AppError,
+    model::user::PASSWORD_HELP,
 };
-
-/// Changes the password; this session stays, the user's others end.
-#[server(prefix = "/api", endpoint = "change_password")]
-pub async fn change_password(
-    old_password: String,
-    new_password: String,
-    new_password_confirm: String,
-) -> Result<String, AppError> {
-    use crate::server::{auth::accounts, with_status};
-    with_status(
-        async {
-            let ctx = accounts::RequestCtx::current()?;
-            accounts::change_password(&ctx, &old_password, &new_password, &new_password_confirm)
-                .await?;
-            Ok("/password/done/".to_owned())
-        }
-        .await,
-    )
-}
 
 /// `/password/`
 #[component]
 pub fn PasswordPage() -> impl IntoView {
     let inputs = [NodeRef::<Input>::new(), NodeRef::new(), NodeRef::new()];
-    let form = use_form_action::<ChangePassword>("password", inputs.to_vec());
+    let form = use_form_action::<ChangePassword>(inputs.to_vec());
     let errors = form.errors;
 
     view! {
@@ -42,7 +24,7 @@ pub fn PasswordPage() -> impl IntoView {
                     autocomplete="current-password" node_ref=inputs[0] autofocus=true/>
                 <Field name="new_password" label="New password" errors input_type="password"
                     autocomplete="new-password" node_ref=inputs[1]
-                    help="At least 8 characters, not entirely numeric, not a common password, not like your username."/>
+                    help=PASSWORD_HELP/>
                 <Field name="new_password_confirm" label="New password again" errors input_type="password"
                     autocomplete="new-password" node_ref=inputs[2]/>
                 <SubmitButton label="Change my password" pending=form.action.pending().into()/>

@@ -1,22 +1,20 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{
-    form::{FormFeedback, FormMessages},
-    uploader::Uploader,
+use crate::{
+    api::images::UploadImage,
+    components::{
+        form::{use_feedback, FormMessages},
+        uploader::Uploader,
+    },
+    error::FieldErrors,
 };
-use crate::error::FieldErrors;
 
 /// `/upload/`: a multipart form posted to this URL. Once hydrated, the
 /// [`Uploader`] adds drag & drop, several files, progress and cancel.
 #[component]
 pub fn UploadPage() -> impl IntoView {
-    let feedback = SharedValue::new(|| {
-        use_context::<FormFeedback>()
-            .filter(|f| f.form == "upload")
-            .unwrap_or_default()
-    })
-    .into_inner();
+    let feedback = use_feedback::<UploadImage>();
     let errors: Signal<FieldErrors> = Signal::stored(
         feedback
             .error

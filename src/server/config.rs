@@ -132,6 +132,11 @@ pub struct Config {
     pub cookie_secure: bool,
     pub session_idle_timeout: Duration,
     pub session_absolute_lifetime: Duration,
+    /// How often expired sessions are deleted.
+    pub session_cleanup_period: Duration,
+    /// How old a stored file without a row must be before the sweep at
+    /// start removes it (younger ones may be an upload under way elsewhere).
+    pub media_sweep_grace: Duration,
     /// Peers whose `X-Forwarded-For` is believed (the nginx in front).
     pub trusted_proxies: Vec<IpAddr>,
     pub uploads: UploadLimits,
@@ -218,15 +223,24 @@ impl Config {
         };
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
         let image_workers = number("IMAGE_WORKERS", cores)? as usize;
-        let duration = |name: &'static str, default: &str| -> Result<Duration, ConfigError> {
+        let any_duration = |name: &'static str, default: &str| -> Result<Duration, ConfigError> {
             let value = get(name, default)?;
-            humantime::parse_duration(&value)
-                .ok()
-                .filter(|d| !d.is_zero())
-                .ok_or(ConfigError::Duration { name, value })
+            humantime::parse_duration(&value).map_err(|_| ConfigError::Duration { name, value })
+        };
+        let duration = |name: &'static str, default: &str| -> Result<Duration, ConfigError> {
+            let value = any_duration(name, default)?;
+            if value.is_zero() {
+                return Err(ConfigError::Duration {
+                    name,
+                    value: get(name, default)?,
+                });
+            }
+            Ok(value)
         };
         let session_idle_timeout = duration("SESSION_IDLE_TIMEOUT", "14days")?;
         let session_absolute_lifetime = duration("SESSION_ABSOLUTE_LIFETIME", "30days")?;
+        let session_cleanup_period = duration("SESSION_CLEANUP_PERIOD", "1h")?;
+        let media_sweep_grace = any_duration("MEDIA_SWEEP_GRACE", "10m")?;
         let proxies_raw = get("TRUSTED_PROXIES", "")?;
         let trusted_proxies = proxies_raw
             .split(',')
@@ -243,6 +257,8 @@ impl Config {
             cookie_secure,
             session_idle_timeout,
             session_absolute_lifetime,
+            session_cleanup_period,
+            media_sweep_grace,
             trusted_proxies,
             uploads,
             keep_originals,
@@ -299,6 +315,8 @@ mod tests {
         assert_eq!(c.public_origin, "http://127.0.0.1:3000");
         assert!(!c.cookie_secure);
         assert_eq!(c.session_idle_timeout, Duration::from_secs(14 * 86_400));
+        assert_eq!(c.session_cleanup_period, Duration::from_secs(3600));
+        assert_eq!(c.media_sweep_grace, Duration::from_secs(600));
         assert!(c.trusted_proxies.is_empty());
         assert_eq!(c.uploads.max_bytes, 20 * 1024 * 1024);
         assert_eq!(c.uploads.max_pixels, 50_000_000);
@@ -345,6 +363,11 @@ mod tests {
             ("PUBLIC_URL", "ftp://x"),
             ("COOKIE_SECURE", "maybe"),
             ("SESSION_IDLE_TIMEOUT", "soon"),
+            ("SESSION_CLEANUP_PERIOD", "0s"),
+            ("MEDIA_SWEEP_GRACE", "later"),
+            ("MEDIA_ACCEL_REDIRECT", "/no-trailing-slash"),
+            ("MEDIA_ACCEL_REDIRECT", "/a/../b/"),
+            ("MAX_IMAGE_WIDTH", "0"),
             ("TRUSTED_PROXIES", "nginx"),
             ("MAX_UPLOAD_BYTES", "20MB"),
             ("KEEP_ORIGINALS", "sometimes"),

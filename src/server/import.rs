@@ -13,11 +13,14 @@ use std::{
 };
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter,
-    QueryResult, Set, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryResult, Set, Statement,
 };
 
-use super::{auth::accounts::username_key, images, state::AppState};
+use super::{
+    accounts::username_key,
+    library::{self, processing, Library},
+};
 use crate::entities::{image, user};
 
 pub struct ImportOptions {
@@ -102,7 +105,8 @@ fn id(row: &QueryResult, column: &str) -> Result<i64, sea_orm::DbErr> {
 }
 
 pub async fn import_django(
-    state: &AppState,
+    db: &DatabaseConnection,
+    library: &Library,
     options: &ImportOptions,
 ) -> Result<Summary, ImportError> {
     if !options.media_root.is_dir() {
@@ -158,7 +162,7 @@ pub async fn import_django(
     for u in users {
         let existing = user::Entity::find()
             .filter(user::Column::LegacyId.eq(u.id))
-            .one(&state.db)
+            .one(db)
             .await
             .map_err(ImportError::Write)?;
         if let Some(existing) = existing {
@@ -169,7 +173,7 @@ pub async fn import_django(
         let key = username_key(&u.username);
         let taken = user::Entity::find()
             .filter(user::Column::UsernameKey.eq(&key))
-            .one(&state.db)
+            .one(db)
             .await
             .map_err(ImportError::Write)?
             .is_some();
@@ -196,7 +200,7 @@ pub async fn import_django(
             legacy_id: Set(Some(u.id)),
             ..Default::default()
         }
-        .insert(&state.db)
+        .insert(db)
         .await
         .map_err(ImportError::Write)?;
         owners.insert(u.id, Some(row.id));
@@ -215,7 +219,7 @@ pub async fn import_django(
     for img in django_images {
         bar.set_message(img.path.clone());
         let label = format!("{} ({})", img.id, img.path);
-        let result = import_image(state, options, &owners, &img).await;
+        let result = import_image(db, library, options, &owners, &img).await;
         match result {
             Ok(Outcome::Imported) => summary.images_imported += 1,
             Ok(Outcome::Already) => summary.images_already += 1,
@@ -236,14 +240,15 @@ enum Outcome {
 }
 
 async fn import_image(
-    state: &AppState,
+    db: &DatabaseConnection,
+    library: &Library,
     options: &ImportOptions,
     owners: &HashMap<i64, Option<i32>>,
     img: &DjangoImage,
 ) -> Result<Outcome, String> {
     let already = image::Entity::find()
         .filter(image::Column::LegacyId.eq(img.id))
-        .one(&state.db)
+        .one(db)
         .await
         .map_err(|e| format!("database error: {e}"))?
         .is_some();
@@ -260,19 +265,19 @@ async fn import_image(
         .map_err(|e| format!("the file cannot be read ({e})"))?;
     if options.dry_run {
         // Run the pipeline's checks on the file, keep nothing.
-        let limits = state.config.uploads;
-        let checked = tokio::task::spawn_blocking(move || {
-            images::processing::process(&bytes, &limits).map(|_| ())
-        })
-        .await
-        .map_err(|e| e.to_string())?;
+        let limits = library.limits;
+        let checked =
+            tokio::task::spawn_blocking(move || processing::process(&bytes, &limits).map(|_| ()))
+                .await
+                .map_err(|e| e.to_string())?;
         return checked
             .map(|()| Outcome::Imported)
             .map_err(|e| e.to_string());
     }
     let owner = owner.ok_or("its owner was not imported")?;
-    images::create_with_legacy_id(
-        state,
+    library::create_with_legacy_id(
+        db,
+        library,
         owner,
         &img.name,
         &img.description,
@@ -281,15 +286,7 @@ async fn import_image(
     )
     .await
     .map(|_| Outcome::Imported)
-    .map_err(|e| {
-        let errors = e.field_errors();
-        errors
-            .form
-            .into_iter()
-            .chain(errors.fields.into_iter().map(|(f, m)| format!("{f}: {m}")))
-            .collect::<Vec<_>>()
-            .join(" ")
-    })
+    .map_err(|e| e.sentence())
 }
 
 /// `relative` inside `root`, refusing absolute paths and `..`.

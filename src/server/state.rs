@@ -9,11 +9,12 @@ use sea_orm::DatabaseConnection;
 use super::{
     auth::{session::DbSessionStore, throttle::LoginThrottle},
     config::Config,
-    images::storage::MediaStorage,
+    library::Library,
 };
 
-/// Router state. Server functions get it with `expect_context::<AppState>()`
-/// (leptos_axum provides it); axum handlers extract the field they need.
+/// Router state. Server functions get it from [`super::request::RequestCtx`]
+/// (leptos_axum provides it as context); axum handlers and middleware
+/// extract only the field they need (`State<DatabaseConnection>`, …).
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
@@ -21,7 +22,5 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub session_store: DbSessionStore,
     pub login_throttle: Arc<LoginThrottle>,
-    pub storage: Arc<dyn MediaStorage>,
-    /// Bounds how many images are decoded and resized at once.
-    pub image_workers: Arc<tokio::sync::Semaphore>,
+    pub library: Library,
 }

@@ -1,5 +1,10 @@
-//! Test harness: fresh databases (SQLite always, Postgres when
-//! `TEST_POSTGRES_URL` is set) and the real app served over real HTTP.
+//! Test harness: fresh databases (SQLite, and Postgres on the server of
+//! `TEST_POSTGRES_URL`) and the real app served over real HTTP.
+//!
+//! Postgres tests are `#[ignore = "needs Postgres: …"]`, so a plain
+//! `cargo test` lists them as ignored rather than passing them unrun;
+//! `make test` runs them with `--include-ignored`, where a missing
+//! `TEST_POSTGRES_URL` fails them loudly.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
 pub mod fixtures;
@@ -10,8 +15,8 @@ use std::{
 };
 
 use cloudtalents::server::{
-    self,
     config::{Config, DatabaseUrl},
+    http, startup,
     state::AppState,
 };
 use leptos::config::LeptosOptions;
@@ -48,10 +53,21 @@ impl TestDb {
         }
     }
 
-    /// A new, empty Postgres database on the server of `TEST_POSTGRES_URL`,
-    /// or `None` when that variable is not set.
-    pub async fn postgres() -> Option<Self> {
-        let admin_url = std::env::var("TEST_POSTGRES_URL").ok()?;
+    /// A new, empty database of the same kind as `other`.
+    pub async fn like(other: &TestDb) -> Self {
+        match other.backend {
+            "postgres" => Self::postgres().await,
+            _ => Self::sqlite().await,
+        }
+    }
+
+    /// A new, empty Postgres database on the server of `TEST_POSTGRES_URL`.
+    /// Panics when that is not set: a Postgres test must not pass unrun.
+    pub async fn postgres() -> Self {
+        let admin_url = std::env::var("TEST_POSTGRES_URL").expect(
+            "TEST_POSTGRES_URL must name a Postgres server for this test \
+             (make test sets it; NO_POSTGRES=1 make test leaves these tests ignored)",
+        );
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let name = format!(
             "cloudtalents_test_{}_{}_{}",
@@ -72,12 +88,12 @@ impl TestDb {
         admin.close().await.unwrap();
         let mut url = url::Url::parse(&admin_url).unwrap();
         url.set_path(&format!("/{name}"));
-        Some(Self {
+        Self {
             url: DatabaseUrl::parse(url.as_str()).unwrap(),
             backend: "postgres",
             _sqlite_dir: None,
             postgres_drop: Some(PostgresDrop { admin_url, name }),
-        })
+        }
     }
 }
 
@@ -148,9 +164,11 @@ impl TestApp {
             .output_name("cloudtalents")
             .site_root("target/site")
             .build();
-        let state = server::prepare(config, leptos_options).await.unwrap();
+        // As `cloudtalents serve` does: the state, then its background jobs.
+        let state = startup::build_state(config, leptos_options).await.unwrap();
+        startup::spawn_background_jobs(&state);
         let router =
-            server::http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+            http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let server = tokio::spawn(async move {
             axum::serve(listener, router).await.unwrap();
         });
@@ -308,8 +326,8 @@ impl TestApp {
     }
 }
 
-/// Runs an async test body once per available backend: always on SQLite,
-/// and on Postgres when `TEST_POSTGRES_URL` is set (`make test` sets it).
+/// Runs an async test body once on each backend: SQLite, and Postgres
+/// (ignored unless run with `--include-ignored`, as `make test` does).
 #[macro_export]
 macro_rules! on_each_backend {
     ($($name:ident => $body:ident;)+) => {
@@ -321,11 +339,9 @@ macro_rules! on_each_backend {
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[ignore = "needs Postgres: make test runs it"]
                 async fn postgres() {
-                    match $crate::common::TestDb::postgres().await {
-                        Some(db) => super::$body(db).await,
-                        None => eprintln!("postgres: skipped, TEST_POSTGRES_URL is not set"),
-                    }
+                    super::$body($crate::common::TestDb::postgres().await).await;
                 }
             }
         )+

@@ -3,7 +3,10 @@
 //! `X-Forwarded-For` that is not itself a trusted proxy. An untrusted peer's
 //! `X-Forwarded-For` is ignored: anyone can send that header.
 
-use std::net::{IpAddr, SocketAddr};
+use std::{
+    net::{IpAddr, SocketAddr},
+    sync::Arc,
+};
 
 use axum::{
     extract::{ConnectInfo, Request, State},
@@ -11,7 +14,7 @@ use axum::{
     response::Response,
 };
 
-use crate::server::state::AppState;
+use crate::server::config::Config;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
@@ -29,7 +32,7 @@ pub fn resolve(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpAddr]) ->
 }
 
 pub async fn add_client_ip(
-    State(state): State<AppState>,
+    State(config): State<Arc<Config>>,
     mut req: Request,
     next: Next,
 ) -> Response {
@@ -42,7 +45,7 @@ pub async fn add_client_ip(
         .headers()
         .get("x-forwarded-for")
         .and_then(|v| v.to_str().ok());
-    let ip = resolve(peer, forwarded, &state.config.trusted_proxies);
+    let ip = resolve(peer, forwarded, &config.trusted_proxies);
     req.extensions_mut().insert(ClientIp(ip));
     next.run(req).await
 }

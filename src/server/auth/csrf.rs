@@ -2,6 +2,8 @@
 //! HEAD, OPTIONS) must come from our own pages. Browsers say where a request
 //! comes from in `Sec-Fetch-Site` and `Origin`, which pages cannot forge.
 
+use std::sync::Arc;
+
 use axum::{
     extract::{Request, State},
     http::{header, Method, StatusCode},
@@ -9,7 +11,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::server::state::AppState;
+use crate::server::config::Config;
 
 pub fn is_allowed(
     method: &Method,
@@ -31,14 +33,14 @@ pub fn is_allowed(
 }
 
 pub async fn reject_cross_site(
-    State(state): State<AppState>,
+    State(config): State<Arc<Config>>,
     req: Request,
     next: Next,
 ) -> Response {
     let headers = req.headers();
     let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    if is_allowed(req.method(), site, origin, &state.config.public_origin) {
+    if is_allowed(req.method(), site, origin, &config.public_origin) {
         return next.run(req).await;
     }
     tracing::warn!(method = %req.method(), path = req.uri().path(), ?site, ?origin, "refused a cross-site request");

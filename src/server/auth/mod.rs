@@ -1,6 +1,7 @@
-//! Accounts and sessions (server side).
+//! Who is asking: sessions, passwords, the client's address, cross-site
+//! checks and login throttling. The account rules that use them are in
+//! [`super::accounts`].
 
-pub mod accounts;
 pub mod client_ip;
 pub mod csrf;
 pub mod password;

@@ -1,10 +1,14 @@
 //! Database-backed sessions (tower-sessions on SeaORM's own sqlx pool) and
 //! who the current user is.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use async_trait::async_trait;
-use axum::{extract::Request, middleware::Next, response::Response};
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::Response,
+};
 use sea_orm::{DatabaseConnection, EntityTrait};
 use serde::{Deserialize, Serialize};
 use tower_sessions::{
@@ -17,6 +21,7 @@ use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 use crate::{
     entities::user,
+    model::user::CurrentUser,
     server::config::{Config, DatabaseKind},
 };
 
@@ -132,14 +137,6 @@ struct SessionAuth {
     login_at_ms: i64,
 }
 
-/// The logged-in user of this request, put into the request extensions by
-/// [`load_current_user`].
-#[derive(Clone)]
-pub struct CurrentUser {
-    pub id: i32,
-    pub username: String,
-}
-
 /// Starts an authenticated session for `user`: a new session id (no session
 /// fixation), then the login record.
 pub async fn log_in(
@@ -181,7 +178,8 @@ pub async fn log_out(session: &Session) -> Result<(), tower_sessions::session::E
 /// epoch, within the absolute lifetime) into a [`CurrentUser`] extension. A
 /// session that fails any of these is ended.
 pub async fn load_current_user(
-    axum::extract::State(state): axum::extract::State<crate::server::state::AppState>,
+    State(db): State<DatabaseConnection>,
+    State(config): State<Arc<Config>>,
     mut req: Request,
     next: Next,
 ) -> Response {
@@ -193,7 +191,7 @@ pub async fn load_current_user(
         .cloned()
         .filter(|_| !is_asset)
     {
-        match current_user(&state.db, &session, state.config.session_absolute_lifetime).await {
+        match current_user(&db, &session, config.session_absolute_lifetime).await {
             Ok(Some(user)) => {
                 req.extensions_mut().insert(user);
             }

@@ -11,10 +11,11 @@ use image::{
     DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits,
 };
 
-use crate::server::config::UploadLimits;
+use crate::{
+    model::image::{StoredFormat, Variant},
+    server::config::UploadLimits,
+};
 
-/// Longest side of each stored copy, and its file stem.
-pub const VARIANTS: [(&str, u32); 3] = [("display", 1600), ("thumb-800", 800), ("thumb-400", 400)];
 const JPEG_QUALITY: u8 = 85;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -46,8 +47,7 @@ impl ImageError {
 }
 
 pub struct Processed {
-    /// `jpeg` or `png`.
-    pub format: &'static str,
+    pub format: StoredFormat,
     pub width: u32,
     pub height: u32,
     /// File name and bytes of each stored copy.
@@ -124,31 +124,32 @@ pub fn process(bytes: &[u8], limits: &UploadLimits) -> Result<Processed, ImageEr
     } else {
         DynamicImage::ImageRgb8(img.to_rgb8())
     };
-    let (out_format, ext) = if has_transparency {
-        ("png", "png")
+    let format = if has_transparency {
+        StoredFormat::Png
     } else {
-        ("jpeg", "jpg")
+        StoredFormat::Jpeg
     };
 
-    let mut files = Vec::with_capacity(VARIANTS.len());
+    let mut files = Vec::with_capacity(Variant::ALL.len());
     let mut display_size = (img.width(), img.height());
     // Each copy is made from the one before (display → 800 → 400): cheaper
     // than resizing the full image three times, and as sharp.
     let mut source = img;
-    for (stem, side) in VARIANTS {
+    for variant in Variant::ALL {
+        let side = variant.side();
         let copy = if source.width() > side || source.height() > side {
             source.resize(side, side, FilterType::CatmullRom)
         } else {
             source.clone()
         };
-        if stem == "display" {
+        if variant == Variant::Display {
             display_size = (copy.width(), copy.height());
         }
-        files.push((format!("{stem}.{ext}"), encode(&copy, has_transparency)?));
+        files.push((variant.file_name(format), encode(&copy, has_transparency)?));
         source = copy;
     }
     Ok(Processed {
-        format: out_format,
+        format,
         width: display_size.0,
         height: display_size.1,
         files,

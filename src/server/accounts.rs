@@ -1,70 +1,30 @@
 //! Sign up, log in, log out and password change: the rules, in one place.
-//! Both ways in (server functions for the hydrated page, plain form posts
-//! without JavaScript) call these.
+//! The server functions in `crate::api::accounts` call these (for the
+//! hydrated page and, through the same functions, for plain form posts).
 
-use std::{net::IpAddr, time::Instant};
+use std::time::Instant;
 
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, SqlErr,
 };
-use tower_sessions::Session;
 
 use super::{
-    password::{self, PasswordHash, Verified},
-    session::{self, CurrentUser},
+    auth::{
+        password::{self, PasswordHash, Verified},
+        session,
+    },
+    request::RequestCtx,
 };
 use crate::{
     entities::user,
     error::{AppError, FieldErrors},
-    server::state::AppState,
+    model::user::USERNAME_MAX,
 };
 
-pub const USERNAME_MAX: usize = 150;
 pub const LOGIN_FAILED: &str =
     "Please enter a correct username and password. Note that both fields may be case-sensitive.";
 pub const USERNAME_TAKEN: &str = "That username is taken.";
-
-/// Everything an account action needs from the request.
-pub struct RequestCtx {
-    pub state: AppState,
-    pub session: Session,
-    pub client_ip: IpAddr,
-    pub user: Option<CurrentUser>,
-}
-
-impl RequestCtx {
-    pub fn from_parts(state: &AppState, parts: &http::request::Parts) -> Result<Self, AppError> {
-        let session = parts
-            .extensions
-            .get::<Session>()
-            .cloned()
-            .ok_or_else(|| AppError::internal("request context", "no session layer"))?;
-        let client_ip = parts
-            .extensions
-            .get::<super::client_ip::ClientIp>()
-            .map(|c| c.0)
-            .unwrap_or(IpAddr::from([127, 0, 0, 1]));
-        Ok(Self {
-            state: state.clone(),
-            session,
-            client_ip,
-            user: parts.extensions.get::<CurrentUser>().cloned(),
-        })
-    }
-
-    /// The context of the server function being run.
-    pub fn current() -> Result<Self, AppError> {
-        let state = leptos::prelude::use_context::<AppState>()
-            .ok_or_else(|| AppError::internal("request context", "no AppState"))?;
-        let parts = leptos::prelude::use_context::<http::request::Parts>()
-            .ok_or_else(|| AppError::internal("request context", "no request parts"))?;
-        Self::from_parts(&state, &parts)
-    }
-
-    pub fn require_user(&self) -> Result<&CurrentUser, AppError> {
-        self.user.as_ref().ok_or(AppError::Unauthenticated)
-    }
-}
 
 /// Usernames are unique ignoring case; this is the form compared.
 pub fn username_key(username: &str) -> String {
@@ -113,7 +73,7 @@ pub fn safe_next(next: Option<&str>) -> String {
 /// Creates an account (no session involved): shared by sign-up and the
 /// `create-user` command.
 pub async fn create_user(
-    state: &AppState,
+    db: &DatabaseConnection,
     username: &str,
     password: &str,
     password_confirm: &str,
@@ -135,7 +95,7 @@ pub async fn create_user(
     // A cheap early answer; the unique index below is what decides a race.
     if user::Entity::find()
         .filter(user::Column::UsernameKey.eq(&key))
-        .one(&state.db)
+        .one(db)
         .await?
         .is_some()
     {
@@ -152,7 +112,7 @@ pub async fn create_user(
         legacy_id: Set(None),
         ..Default::default()
     };
-    match new_user.insert(&state.db).await {
+    match new_user.insert(db).await {
         Ok(model) => Ok(model),
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             Err(AppError::field(409, "username", USERNAME_TAKEN))
@@ -167,7 +127,7 @@ pub async fn register(
     password: &str,
     password_confirm: &str,
 ) -> Result<(), AppError> {
-    let user = create_user(&ctx.state, username, password, password_confirm).await?;
+    let user = create_user(&ctx.state.db, username, password, password_confirm).await?;
     session::log_in(&ctx.session, &user)
         .await
         .map_err(|e| AppError::internal("starting a session", e))?;

@@ -9,12 +9,19 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::storage::{is_valid_file_name, is_valid_key};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
 use crate::{
     entities::image,
-    server::{auth::session::CurrentUser, state::AppState},
+    model::user::CurrentUser,
+    server::{
+        library::{
+            storage::{is_valid_file_name, is_valid_key},
+            stored_file_names,
+        },
+        state::AppState,
+    },
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 pub async fn serve(
     State(state): State<AppState>,
@@ -51,10 +58,7 @@ async fn find(
     else {
         return Ok(None);
     };
-    let ext = if row.format == "png" { "png" } else { "jpg" };
-    let variants = ["display", "thumb-800", "thumb-400"].map(|stem| format!("{stem}.{ext}"));
-    let original = row.original_ext.as_ref().map(|e| format!("original.{e}"));
-    if !variants.iter().any(|v| v == file) && original.as_deref() != Some(file) {
+    if !stored_file_names(&row).iter().any(|name| name == file) {
         return Ok(None);
     }
     Ok(Some(content_type(file)))
@@ -77,7 +81,7 @@ async fn respond(state: &AppState, key: &str, file: &str, content_type: &'static
         }
         res
     } else {
-        match state.storage.get(key, file).await {
+        match state.library.storage.get(key, file).await {
             Ok(Some(bytes)) => Response::new(Body::from(bytes)),
             Ok(None) => {
                 tracing::error!(key, file, "an image's file is missing from storage");

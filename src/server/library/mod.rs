@@ -1,41 +1,86 @@
-//! Images: the upload pipeline, the owner's gallery, edits and deletes, and
-//! serving the files. Files are written before the row and removed after it,
-//! so a failure between steps never leaves a row without files; files
-//! without a row are cleaned up on the spot, or by the startup sweep.
+//! The image library service: the upload pipeline, the owner's gallery,
+//! edits and deletes. Files are written before the row and removed after
+//! it, so a failure between steps never leaves a row without files; files
+//! without a row are cleaned up on the spot, or by the sweep.
 
-pub mod media;
 pub mod processing;
 pub mod storage;
-pub mod upload;
 
-use std::time::{Duration, SystemTime};
-
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+use std::{
+    sync::Arc,
+    time::{Duration, SystemTime},
 };
 
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use tokio::sync::Semaphore;
+
+use super::config::{Config, UploadLimits};
 use crate::{
     entities::image,
     error::AppError,
-    images::{validate_fields, GalleryPage, ImageCard, PAGE_SIZE},
-    server::state::AppState,
+    model::image::{validate_fields, GalleryPage, ImageCard, StoredFormat, Variant, PAGE_SIZE},
 };
 use processing::ImageError;
+use storage::{LocalStorage, MediaStorage};
+
+/// What storing and processing images needs besides the database.
+#[derive(Clone)]
+pub struct Library {
+    pub storage: Arc<dyn MediaStorage>,
+    pub limits: UploadLimits,
+    /// Keep each upload's original file beside the re-encoded copies.
+    pub keep_originals: bool,
+    /// Bounds how many images are decoded and resized at once.
+    pub workers: Arc<Semaphore>,
+}
+
+impl Library {
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            storage: Arc::new(LocalStorage::new(config.media_root.clone())),
+            limits: config.uploads,
+            keep_originals: config.keep_originals,
+            workers: Arc::new(Semaphore::new(config.image_workers)),
+        }
+    }
+}
+
+/// The URL of one stored file of an image.
+pub fn media_url(model: &image::Model, file_name: &str) -> String {
+    format!("/media/{}/{file_name}", model.file_key)
+}
 
 pub fn card(model: &image::Model) -> ImageCard {
-    let ext = if model.format == "png" { "png" } else { "jpg" };
-    let url = |stem: &str| format!("/media/{}/{stem}.{ext}", model.file_key);
+    let format = StoredFormat::from_column(&model.format);
+    let url = |variant: Variant| media_url(model, &variant.file_name(format));
     ImageCard {
         id: model.id,
         name: model.name.clone(),
         description: model.description.clone(),
         width: model.width,
         height: model.height,
-        display_url: url("display"),
-        thumb_400_url: url("thumb-400"),
-        thumb_800_url: url("thumb-800"),
+        display_url: url(Variant::Display),
+        thumb_400_url: url(Variant::Thumb400),
+        thumb_800_url: url(Variant::Thumb800),
     }
+}
+
+/// The names of the files stored for `model`: its copies, and its
+/// original when one was kept.
+pub fn stored_file_names(model: &image::Model) -> Vec<String> {
+    let format = StoredFormat::from_column(&model.format);
+    let mut names: Vec<String> = Variant::ALL.iter().map(|v| v.file_name(format)).collect();
+    if let Some(ext) = &model.original_ext {
+        names.push(original_file_name(ext));
+    }
+    names
+}
+
+pub fn original_file_name(extension: &str) -> String {
+    format!("original.{extension}")
 }
 
 impl From<ImageError> for AppError {
@@ -47,18 +92,20 @@ impl From<ImageError> for AppError {
 /// Validates, processes (on a blocking thread, at most `image_workers` at
 /// once), stores the files, then inserts the row.
 pub async fn create(
-    state: &AppState,
+    db: &DatabaseConnection,
+    library: &Library,
     user_id: i32,
     name: &str,
     description: &str,
     bytes: Vec<u8>,
 ) -> Result<image::Model, AppError> {
-    create_with_legacy_id(state, user_id, name, description, bytes, None).await
+    create_with_legacy_id(db, library, user_id, name, description, bytes, None).await
 }
 
 /// [`create`], recording the image's id in an imported database.
 pub async fn create_with_legacy_id(
-    state: &AppState,
+    db: &DatabaseConnection,
+    library: &Library,
     user_id: i32,
     name: &str,
     description: &str,
@@ -66,10 +113,10 @@ pub async fn create_with_legacy_id(
     legacy_id: Option<i64>,
 ) -> Result<image::Model, AppError> {
     validate_fields(name, description).into_result()?;
-    let limits = state.config.uploads;
-    let keep_original = state.config.keep_originals;
-    let permit = state
-        .image_workers
+    let limits = library.limits;
+    let keep_original = library.keep_originals;
+    let permit = library
+        .workers
         .clone()
         .acquire_owned()
         .await
@@ -85,11 +132,11 @@ pub async fn create_with_legacy_id(
     let key = uuid::Uuid::new_v4().simple().to_string();
     let mut files = processed.files;
     if keep_original {
-        files.push((format!("original.{}", processed.original_ext), bytes));
+        files.push((original_file_name(processed.original_ext), bytes));
     }
     for (file_name, data) in files {
-        if let Err(err) = state.storage.put(&key, &file_name, data).await {
-            discard_files(state, &key).await;
+        if let Err(err) = library.storage.put(&key, &file_name, data).await {
+            discard_files(library, &key).await;
             return Err(AppError::internal("storing an image file", err));
         }
     }
@@ -101,40 +148,44 @@ pub async fn create_with_legacy_id(
         created_at: Set(chrono::Utc::now().fixed_offset()),
         width: Set(processed.width as i32),
         height: Set(processed.height as i32),
-        format: Set(processed.format.to_owned()),
+        format: Set(processed.format.column().to_owned()),
         original_ext: Set(keep_original.then(|| processed.original_ext.to_owned())),
         legacy_id: Set(legacy_id),
         ..Default::default()
     };
-    match row.insert(&state.db).await {
+    match row.insert(db).await {
         Ok(model) => Ok(model),
         Err(err) => {
-            discard_files(state, &key).await;
+            discard_files(library, &key).await;
             Err(err.into())
         }
     }
 }
 
-async fn discard_files(state: &AppState, key: &str) {
-    if let Err(err) = state.storage.delete(key).await {
-        // The startup sweep removes them later.
+async fn discard_files(library: &Library, key: &str) {
+    if let Err(err) = library.storage.delete(key).await {
+        // The sweep removes them later.
         tracing::error!(%err, key, "could not remove the files of a failed upload");
     }
 }
 
 /// One page (1-based) of the user's images, newest first.
-pub async fn list(state: &AppState, user_id: i32, page: u64) -> Result<GalleryPage, AppError> {
+pub async fn list(
+    db: &DatabaseConnection,
+    user_id: i32,
+    page: u64,
+) -> Result<GalleryPage, AppError> {
     let query = image::Entity::find()
         .filter(image::Column::UserId.eq(user_id))
         .order_by_desc(image::Column::CreatedAt)
         .order_by_desc(image::Column::Id);
-    let total = query.clone().count(&state.db).await?;
+    let total = query.clone().count(db).await?;
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = page.clamp(1, pages);
     let rows = query
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
-        .all(&state.db)
+        .all(db)
         .await?;
     Ok(GalleryPage {
         images: rows.iter().map(card).collect(),
@@ -145,44 +196,55 @@ pub async fn list(state: &AppState, user_id: i32, page: u64) -> Result<GalleryPa
 }
 
 /// The user's own image: anyone else's, or none, is "not found".
-pub async fn find_own(state: &AppState, user_id: i32, id: i32) -> Result<image::Model, AppError> {
+pub async fn find_own(
+    db: &DatabaseConnection,
+    user_id: i32,
+    id: i32,
+) -> Result<image::Model, AppError> {
     image::Entity::find_by_id(id)
         .filter(image::Column::UserId.eq(user_id))
-        .one(&state.db)
+        .one(db)
         .await?
         .ok_or(AppError::NotFound)
 }
 
 pub async fn update(
-    state: &AppState,
+    db: &DatabaseConnection,
     user_id: i32,
     id: i32,
     name: &str,
     description: &str,
 ) -> Result<image::Model, AppError> {
     validate_fields(name, description).into_result()?;
-    let model = find_own(state, user_id, id).await?;
+    let model = find_own(db, user_id, id).await?;
     let mut active: image::ActiveModel = model.into();
     active.name = Set(name.trim().to_owned());
     active.description = Set(description.trim().to_owned());
-    Ok(active.update(&state.db).await?)
+    Ok(active.update(db).await?)
 }
 
 /// Deletes the row, then the files (a crash between leaves only files,
 /// which the sweep removes).
-pub async fn delete(state: &AppState, user_id: i32, id: i32) -> Result<(), AppError> {
-    let model = find_own(state, user_id, id).await?;
-    image::Entity::delete_by_id(model.id)
-        .exec(&state.db)
-        .await?;
-    discard_files(state, &model.file_key).await;
+pub async fn delete(
+    db: &DatabaseConnection,
+    library: &Library,
+    user_id: i32,
+    id: i32,
+) -> Result<(), AppError> {
+    let model = find_own(db, user_id, id).await?;
+    image::Entity::delete_by_id(model.id).exec(db).await?;
+    discard_files(library, &model.file_key).await;
     Ok(())
 }
 
 /// Removes stored files that no row refers to and that are older than
 /// `grace` (younger ones may belong to an upload under way).
-pub async fn sweep_orphans(state: &AppState, grace: Duration) -> Result<usize, AppError> {
-    let keys = state
+pub async fn sweep_orphans(
+    db: &DatabaseConnection,
+    library: &Library,
+    grace: Duration,
+) -> Result<usize, AppError> {
+    let keys = library
         .storage
         .keys()
         .await
@@ -195,11 +257,11 @@ pub async fn sweep_orphans(state: &AppState, grace: Duration) -> Result<usize, A
         }
         let referenced = image::Entity::find()
             .filter(image::Column::FileKey.eq(&key))
-            .count(&state.db)
+            .count(db)
             .await?
             > 0;
         if !referenced {
-            discard_files(state, &key).await;
+            discard_files(library, &key).await;
             removed += 1;
         }
     }

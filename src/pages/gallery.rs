@@ -3,53 +3,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
+    api::images::list_images,
     components::lightbox::Lightbox,
-    error::AppError,
-    images::{GalleryPage, ImageCard},
+    model::image::{GalleryPage, ImageCard},
 };
-
-/// One page of the current user's images, newest first.
-#[server(prefix = "/api", endpoint = "list_images")]
-pub async fn list_images(page: u64) -> Result<GalleryPage, AppError> {
-    use crate::server::{auth::accounts::RequestCtx, images, with_status};
-    with_status(
-        async {
-            let ctx = RequestCtx::current()?;
-            let user = ctx.require_user()?;
-            images::list(&ctx.state, user.id, page).await
-        }
-        .await,
-    )
-}
-
-/// Renames or re-describes one of the user's images; answers its page.
-#[server(prefix = "/api", endpoint = "update_image")]
-pub async fn update_image(id: i32, name: String, description: String) -> Result<String, AppError> {
-    use crate::server::{auth::accounts::RequestCtx, images, with_status};
-    with_status(
-        async {
-            let ctx = RequestCtx::current()?;
-            let user = ctx.require_user()?;
-            images::update(&ctx.state, user.id, id, &name, &description).await?;
-            Ok(format!("/images/{id}/"))
-        }
-        .await,
-    )
-}
-
-/// Deletes one of the user's images and its files.
-#[server(prefix = "/api", endpoint = "delete_image")]
-pub async fn delete_image(id: i32) -> Result<(), AppError> {
-    use crate::server::{auth::accounts::RequestCtx, images, with_status};
-    with_status(
-        async {
-            let ctx = RequestCtx::current()?;
-            let user = ctx.require_user()?;
-            images::delete(&ctx.state, user.id, id).await
-        }
-        .await,
-    )
-}
 
 /// `/images/?page=N`: the gallery.
 #[component]
@@ -114,7 +71,7 @@ fn Gallery(page: GalleryPage) -> impl IntoView {
 /// hydrated a click opens the lightbox instead.
 #[component]
 fn Thumb(card: ImageCard, index: usize, open: RwSignal<Option<usize>>) -> impl IntoView {
-    let href = format!("/images/{}/", card.id);
+    let href = card.page_url();
     let srcset = card.srcset();
     view! {
         <li class="thumb">

@@ -14,12 +14,16 @@ use axum::{
     Json,
 };
 
-use super::card;
+use super::forms;
 use crate::{
-    components::form::FormFeedback,
+    api::images::UploadImage,
+    components::form::{form_key, FormFeedback},
     error::AppError,
-    images::DESCRIPTION_MAX,
-    server::{auth::session::CurrentUser, forms, state::AppState},
+    model::{
+        image::{validate_fields, DESCRIPTION_MAX},
+        user::CurrentUser,
+    },
+    server::{library, state::AppState},
 };
 
 /// Room for the text fields and multipart framing beside the file.
@@ -35,16 +39,18 @@ struct UploadForm {
 pub async fn upload(State(state): State<AppState>, req: Request) -> Response {
     let wants_json = wants_json(req.headers());
     let (parts, body) = req.into_parts();
+    // The text fields as they were read, for the page to show again.
+    let mut typed = Vec::new();
     let result = async {
         let user = parts
             .extensions
             .get::<CurrentUser>()
             .cloned()
             .ok_or(AppError::Unauthenticated)?;
-        let form = read_form(&state, Request::from_parts(parts.clone(), body)).await?;
+        let form = read_form(&state, Request::from_parts(parts.clone(), body), &mut typed).await?;
         let image = form.image.filter(|b| !b.is_empty());
         let Some(image) = image else {
-            let mut errors = crate::images::validate_fields(&form.name, &form.description);
+            let mut errors = validate_fields(&form.name, &form.description);
             errors.add(
                 "image",
                 "Please choose an image file (JPEG, PNG, GIF or WebP).",
@@ -54,25 +60,30 @@ pub async fn upload(State(state): State<AppState>, req: Request) -> Response {
                 errors,
             });
         };
-        super::create(&state, user.id, &form.name, &form.description, image).await
+        library::create(
+            &state.db,
+            &state.library,
+            user.id,
+            &form.name,
+            &form.description,
+            image,
+        )
+        .await
     }
     .await;
 
     match (result, wants_json) {
-        (Ok(model), true) => (StatusCode::CREATED, Json(card(&model))).into_response(),
+        (Ok(model), true) => (StatusCode::CREATED, Json(library::card(&model))).into_response(),
         (Ok(_), false) => Redirect::to("/images/").into_response(),
-        (Err(err), true) => {
-            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
-            (status, Json(err)).into_response()
-        }
+        (Err(err), true) => err.into_response(),
         (Err(AppError::Unauthenticated), false) => {
             Redirect::to("/login/?next=%2Fupload%2F").into_response()
         }
         (Err(err), false) => {
             // What was typed comes back; the file cannot (browsers forbid it).
             let feedback = FormFeedback {
-                form: "upload".into(),
-                values: vec![],
+                form: form_key::<UploadImage>().to_owned(),
+                values: typed,
                 error: Some(err),
             };
             forms::render(state, parts, feedback).await
@@ -87,8 +98,14 @@ fn wants_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.contains("application/json"))
 }
 
-async fn read_form(state: &AppState, req: Request) -> Result<UploadForm, AppError> {
-    let max = state.config.uploads.max_bytes;
+/// Reads the form; each text field, once read, is also put into `typed`
+/// (so it comes back even when a later part of the form fails).
+async fn read_form(
+    state: &AppState,
+    req: Request,
+    typed: &mut Vec<(String, String)>,
+) -> Result<UploadForm, AppError> {
+    let max = state.library.limits.max_bytes;
     let too_large = || {
         AppError::field(
             413,
@@ -150,6 +167,7 @@ async fn read_form(state: &AppState, req: Request) -> Result<UploadForm, AppErro
                 }
                 let text = String::from_utf8(bytes)
                     .map_err(|_| AppError::field(400, &field_name, "This must be UTF-8 text."))?;
+                typed.push((field_name.clone(), text.clone()));
                 if field_name == "name" {
                     form.name = text;
                 } else {

@@ -1,0 +1,62 @@
+//! Sign up, log in, log out, change the password.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::{api::with_ctx, server::accounts};
+
+/// Creates the account and logs it in; answers where to go next.
+#[server(prefix = "/api", endpoint = "register")]
+pub async fn register(
+    username: String,
+    password: String,
+    password_confirm: String,
+) -> Result<String, AppError> {
+    with_ctx(|ctx| async move {
+        accounts::register(&ctx, &username, &password, &password_confirm).await?;
+        Ok("/upload/".to_owned())
+    })
+    .await
+}
+
+/// Logs in; answers where to go next (`next` if it is a path on this site).
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(
+    username: String,
+    password: String,
+    next: Option<String>,
+) -> Result<String, AppError> {
+    with_ctx(|ctx| async move {
+        accounts::log_in(&ctx, &username, &password).await?;
+        Ok(accounts::safe_next(
+            next.as_deref().filter(|n| !n.is_empty()),
+        ))
+    })
+    .await
+}
+
+/// Ends the session; answers the start page.
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<String, AppError> {
+    with_ctx(|ctx| async move {
+        accounts::log_out(&ctx).await?;
+        Ok("/".to_owned())
+    })
+    .await
+}
+
+/// Changes the password; this session stays, the user's others end.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    old_password: String,
+    new_password: String,
+    new_password_confirm: String,
+) -> Result<String, AppError> {
+    with_ctx(|ctx| async move {
+        accounts::change_password(&ctx, &old_password, &new_password, &new_password_confirm)
+            .await?;
+        Ok("/password/done/".to_owned())
+    })
+    .await
+}

@@ -1,0 +1,68 @@
+//! Every server function, grouped by domain. Pages and components call
+//! these; each is a few lines over [`with_ctx`] or [`with_user`], which do
+//! the request context, the login check and the error's HTTP status in one
+//! place, then hand over to a service in `crate::server`.
+//!
+//! A function behind a form answers with a [`FormSuccess`]: where the
+//! browser goes next. The same function serves the plain post of a browser
+//! without JavaScript (`crate::server::http::forms`), so a form is one
+//! server function and one page.
+
+pub mod accounts;
+pub mod images;
+
+use crate::model::image::ImageCard;
+#[cfg(feature = "ssr")]
+use crate::{error::AppError, model::user::CurrentUser, server::request::RequestCtx};
+
+/// What a form's server function answers on success.
+pub trait FormSuccess {
+    /// The page to show next.
+    fn next_url(&self) -> String;
+}
+
+impl FormSuccess for String {
+    fn next_url(&self) -> String {
+        self.clone()
+    }
+}
+
+impl FormSuccess for ImageCard {
+    fn next_url(&self) -> String {
+        self.page_url()
+    }
+}
+
+/// Runs a server function's body with the request's context. An error
+/// answers with its own HTTP status.
+#[cfg(feature = "ssr")]
+pub(crate) async fn with_ctx<T, Fut>(body: impl FnOnce(RequestCtx) -> Fut) -> Result<T, AppError>
+where
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    let result = match RequestCtx::current() {
+        Ok(ctx) => body(ctx).await,
+        Err(err) => Err(err),
+    };
+    if let Err(err) = &result {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(err.status());
+        }
+    }
+    result
+}
+
+/// [`with_ctx`] for a logged-in user only; anyone else gets 401.
+#[cfg(feature = "ssr")]
+pub(crate) async fn with_user<T, Fut>(
+    body: impl FnOnce(RequestCtx, CurrentUser) -> Fut,
+) -> Result<T, AppError>
+where
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    with_ctx(|ctx| async move {
+        let user = ctx.require_user()?.clone();
+        body(ctx, user).await
+    })
+    .await
+}

@@ -1,0 +1,6 @@
+//! Domain types shared by the server and the browser: what a page shows and
+//! what a form may hold. Limits live here once, so the server's checks and
+//! the inputs' `maxlength` cannot disagree.
+
+pub mod image;
+pub mod user;

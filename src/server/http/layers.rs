@@ -1,0 +1,124 @@
+//! The layers of the router that are ours: who may see which page, the
+//! status of server function errors, trailing slashes and caching.
+
+use std::{collections::HashSet, sync::Arc};
+
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{header, HeaderValue, Method, Response, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Redirect},
+};
+
+use crate::{error::AppError, model::user::CurrentUser};
+
+/// Pages only a logged-in user may see; others are sent to log in first.
+pub const PROTECTED_PATHS: &[&str] = &["/images/", "/upload/", "/password/"];
+/// Pages a logged-in user has no use for; they go to their gallery.
+const LOGGED_OUT_ONLY: &[&str] = &["/", "/login/", "/register/"];
+
+/// Logged-out visitors of a protected page go to `/login/?next=<page>`;
+/// logged-in visitors of `/`, `/login/` or `/register/` go to `/images/`.
+pub async fn guard_pages(req: Request, next: Next) -> Response<Body> {
+    let path = req.uri().path();
+    let logged_in = req.extensions().get::<CurrentUser>().is_some();
+    let is_page_request = matches!(*req.method(), Method::GET | Method::HEAD | Method::POST);
+    if is_page_request && !logged_in && PROTECTED_PATHS.iter().any(|p| path.starts_with(p)) {
+        let here = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or(path);
+        let target = format!("/login/?next={}", url_encode(here));
+        return Redirect::to(&target).into_response();
+    }
+    if logged_in && req.method() == Method::GET && LOGGED_OUT_ONLY.contains(&path) {
+        return Redirect::to("/images/").into_response();
+    }
+    next.run(req).await
+}
+
+/// server_fn answers every error it meets before our code runs (a missing
+/// or malformed argument) with 500. Our errors carry their own status, so
+/// restore it: a bad request is the client's fault, not ours.
+pub async fn server_fn_error_status(req: Request, next: Next) -> Response<Body> {
+    let is_server_fn = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_server_fn || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = err.status();
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// `/register` → 308 `/register/`, as the old app did for its URLs.
+pub async fn add_trailing_slash(
+    State(page_paths): State<Arc<HashSet<String>>>,
+    req: Request,
+    next: Next,
+) -> Response<Body> {
+    let path = req.uri().path();
+    if matches!(*req.method(), Method::GET | Method::HEAD) && !path.ends_with('/') {
+        let with_slash = format!("{path}/");
+        if page_paths.contains(&with_slash) {
+            let query = req
+                .uri()
+                .query()
+                .map(|q| format!("?{q}"))
+                .unwrap_or_default();
+            return (
+                StatusCode::PERMANENT_REDIRECT,
+                [(header::LOCATION, format!("{with_slash}{query}"))],
+            )
+                .into_response();
+        }
+    }
+    next.run(req).await
+}
+
+/// `s` as one query-string value.
+pub fn url_encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Pages are per-user and must not be stored by shared caches. Build output
+/// under /pkg/ is immutable when its names carry content hashes; otherwise
+/// browsers revalidate it (cheap: ServeDir answers 304 from Last-Modified).
+pub async fn cache_control(
+    State(hashed_assets): State<bool>,
+    req: Request,
+    next: Next,
+) -> Response<Body> {
+    let is_asset = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    if res.headers().contains_key(header::CACHE_CONTROL) {
+        return res;
+    }
+    if is_asset && hashed_assets && res.status().is_success() {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+        return res;
+    }
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let value = if is_html {
+        "private, no-cache"
+    } else {
+        "public, no-cache"
+    };
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    res
+}

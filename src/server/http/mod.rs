@@ -1,0 +1,104 @@
+//! The axum router: Leptos pages and server functions, the no-JavaScript
+//! form posts, uploads, media, `/healthz`, static files, and the layers
+//! every request goes through.
+
+pub mod forms;
+pub mod health;
+pub mod layers;
+pub mod media;
+pub mod upload;
+
+use std::{collections::HashSet, sync::Arc, time::Duration};
+
+use axum::{
+    body::Body,
+    extract::{DefaultBodyLimit, Request},
+    http::{header, HeaderValue, Response},
+    middleware::{from_fn, from_fn_with_state},
+    routing::{get, post},
+    Router,
+};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::{
+    compression::CompressionLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer,
+};
+use tracing::Span;
+
+use super::{
+    auth::{client_ip, csrf, session},
+    state::AppState,
+};
+use crate::{
+    api::{accounts, images},
+    app::{shell, App},
+};
+use forms::submit;
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let page_paths: Arc<HashSet<String>> =
+        Arc::new(routes.iter().map(|r| r.path().to_owned()).collect());
+    let leptos_options = state.leptos_options.clone();
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        // Each form page's plain post runs its server function.
+        .route("/register/", post(submit::<accounts::Register>))
+        .route("/login/", post(submit::<accounts::Login>))
+        .route("/logout/", post(submit::<accounts::Logout>))
+        .route("/password/", post(submit::<accounts::ChangePassword>))
+        .route("/images/{id}/", post(submit::<images::UpdateImage>))
+        .route("/images/{id}/delete/", post(submit::<images::DeleteImage>))
+        .route(
+            "/upload/",
+            post(upload::upload).layer(DefaultBodyLimit::max(
+                (state.config.uploads.max_bytes + upload::FORM_OVERHEAD) as usize,
+            )),
+        )
+        .route("/media/{key}/{file}", get(media::serve))
+        .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
+        // Files under the site root (/pkg/*, /favicon.svg, …); anything else
+        // renders the app's 404 page with status 404.
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Layers: the last added runs first on the way in.
+        .layer(from_fn(layers::server_fn_error_status))
+        .layer(from_fn(layers::guard_pages))
+        .layer(from_fn_with_state(state.clone(), session::load_current_user))
+        .layer(session::layer(state.session_store.clone(), &state.config))
+        .layer(from_fn_with_state(state.clone(), client_ip::add_client_ip))
+        .layer(from_fn_with_state(state.clone(), csrf::reject_cross_site))
+        .layer(from_fn_with_state(page_paths, layers::add_trailing_slash))
+        .layer(from_fn_with_state(
+            state.leptos_options.hash_files,
+            layers::cache_control,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        // One line per request: method, path, status and duration.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<Body>| {
+                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+                })
+                .on_request(())
+                .on_response(|res: &Response<Body>, latency: Duration, _span: &Span| {
+                    tracing::info!(
+                        status = res.status().as_u16(),
+                        ms = format_args!("{:.1}", latency.as_secs_f64() * 1000.0),
+                        "request"
+                    );
+                }),
+        )
+        .with_state(state)
+}

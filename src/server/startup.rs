@@ -1,0 +1,96 @@
+//! What must work before the app may take a request, and the jobs that run
+//! beside it. The server builds all of it; a command line tool builds only
+//! the database (and the library when it stores images).
+
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+
+use super::{
+    auth::{
+        session::{self, DbSessionStore},
+        throttle::LoginThrottle,
+    },
+    config::{self, Config, ConfigError},
+    db::{self, DbStartError},
+    import::ImportError,
+    library::{self, Library},
+    state::AppState,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Db(#[from] DbStartError),
+    #[error("DATABASE_URL: could not prepare the sessions table: {0}")]
+    Sessions(sea_orm::sqlx::Error),
+    #[error("LEPTOS_SITE_ADDR {addr}: cannot listen there: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("Leptos configuration: {0}")]
+    Leptos(String),
+    #[error("could not read the password from standard input: {0}")]
+    Stdin(std::io::Error),
+    #[error("the user was not created: {0}")]
+    CreateUser(String),
+    #[error("unhealthy: {0}")]
+    Unhealthy(String),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+}
+
+/// Connects to the database and migrates it.
+pub async fn open_database(config: &Config) -> Result<DatabaseConnection, StartError> {
+    Ok(db::connect_and_migrate(&config.database_url).await?)
+}
+
+/// Checks the media directory and makes the image library on it.
+pub fn open_library(config: &Config) -> Result<Library, StartError> {
+    config::ensure_media_root(&config.media_root)?;
+    Ok(Library::from_config(config))
+}
+
+/// Everything the server needs: database, media, session store. Starts no
+/// task; see [`spawn_background_jobs`].
+pub async fn build_state(
+    config: Config,
+    leptos_options: LeptosOptions,
+) -> Result<AppState, StartError> {
+    let library = open_library(&config)?;
+    let db = open_database(&config).await?;
+    let session_store = DbSessionStore::new(&db, config.database_url.kind())
+        .await
+        .map_err(StartError::Sessions)?;
+    Ok(AppState {
+        leptos_options,
+        db,
+        config: std::sync::Arc::new(config),
+        session_store,
+        login_throttle: std::sync::Arc::new(LoginThrottle::default()),
+        library,
+    })
+}
+
+/// The server's jobs: expired sessions are deleted every
+/// `SESSION_CLEANUP_PERIOD`, and once at start the media sweep removes files
+/// no row refers to that are older than `MEDIA_SWEEP_GRACE`.
+pub fn spawn_background_jobs(state: &AppState) {
+    session::spawn_expired_deletion(
+        state.session_store.clone(),
+        state.config.session_cleanup_period,
+    );
+    let (db, library, grace) = (
+        state.db.clone(),
+        state.library.clone(),
+        state.config.media_sweep_grace,
+    );
+    tokio::spawn(async move {
+        match library::sweep_orphans(&db, &library, grace).await {
+            Ok(removed) => tracing::info!(removed, "media sweep done"),
+            Err(err) => tracing::error!(%err, "media sweep failed"),
+        }
+    });
+}
