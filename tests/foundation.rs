@@ -51,7 +51,9 @@ async fn unknown_paths_get_the_404_page(db: TestDb) {
         assert!(html.contains("Page not found"), "{path}: {html}");
     }
     // Paths that climb out: sent byte for byte (an HTTP client would
-    // resolve the dots before sending), they reach nothing on disk.
+    // resolve the dots before sending), they reach nothing on disk, even
+    // for a logged-in user (a visitor is sent to log in by /images/…).
+    let cookie = app.session_cookie().await;
     for path in [
         "/images/../../etc/passwd",
         "/pkg/../../../../etc/passwd",
@@ -59,17 +61,19 @@ async fn unknown_paths_get_the_404_page(db: TestDb) {
         "/media/%2e%2e/%2e%2e/etc/passwd",
         "/pkg/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
     ] {
-        let (status, body) = raw_get(&app, path).await;
+        let (status, body) = raw_get(&app, path, &cookie).await;
         assert_eq!(status, 404, "{path}: {body}");
         assert!(!body.contains("root:"), "{path} leaked a file: {body}");
     }
 }
 
 /// `GET path` over a plain TCP connection, the path exactly as given.
-async fn raw_get(app: &TestApp, path: &str) -> (u16, String) {
+async fn raw_get(app: &TestApp, path: &str, cookie: &str) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+    );
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).await.unwrap();

@@ -619,6 +619,15 @@ impl MediaStorage for FailingStorage {
     }
 }
 
+fn new_image(user_id: i32) -> library::NewImage<'static> {
+    library::NewImage {
+        user_id,
+        name: "n",
+        description: "d",
+        legacy_id: None,
+    }
+}
+
 async fn a_failure_between_steps_leaves_nothing_behind(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.sign_up("ada").await;
@@ -640,9 +649,7 @@ async fn a_failure_between_steps_leaves_nothing_behind(db: TestDb) {
     let err = library::create(
         &app.state.db,
         &failing,
-        user_id,
-        "n",
-        "d",
+        new_image(user_id),
         fixtures::jpeg(60, 60),
     )
     .await
@@ -660,9 +667,7 @@ async fn a_failure_between_steps_leaves_nothing_behind(db: TestDb) {
     let err = library::create(
         &broken,
         &app.state.library,
-        user_id,
-        "n",
-        "d",
+        new_image(user_id),
         fixtures::jpeg(60, 60),
     )
     .await

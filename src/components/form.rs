@@ -12,6 +12,7 @@
 //!   one full navigation so every part of the page shows the new session.
 
 use leptos::{html::Input, prelude::*, server_fn::ServerFn};
+use leptos_meta::Title;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::{
@@ -135,6 +136,32 @@ where
     }
 }
 
+/// A form page's heading and form: a plain post to `action` (or to this
+/// very URL when there is none), the server function `S` once hydrated;
+/// the form's messages, `children` (its fields) and the submit button.
+#[component]
+pub fn FormCard<S>(
+    title: &'static str,
+    form: FormState<S>,
+    #[prop(optional)] action: Option<&'static str>,
+    submit: &'static str,
+    children: Children,
+) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + DeserializeOwned + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    view! {
+        <Title text=title/>
+        <h1>{title}</h1>
+        <form method="post" action=action novalidate on:submit=submit_handler(form.action)>
+            <FormMessages errors=form.errors/>
+            {children()}
+            <SubmitButton label=submit pending=form.action.pending().into()/>
+        </form>
+    }
+}
+
 /// Messages about the whole form.
 #[component]
 pub fn FormMessages(errors: Signal<FieldErrors>) -> impl IntoView {
@@ -167,14 +194,10 @@ pub fn Field(
     #[prop(optional)] autofocus: bool,
     #[prop(optional)] node_ref: NodeRef<Input>,
 ) -> impl IntoView {
-    let id = format!("id_{name}");
-    let error_id = format!("{id}_error");
-    let has_error = move || errors.get().for_field(name).next().is_some();
     view! {
-        <div class="field" class:has-error=has_error>
-            <label for=id.clone()>{label}</label>
+        <FieldFrame name label errors help>
             <input
-                id=id
+                id=input_id(name)
                 name=name
                 type=input_type
                 value=value
@@ -182,15 +205,11 @@ pub fn Field(
                 maxlength=maxlength
                 autofocus=autofocus
                 required
-                aria-invalid=move || has_error().to_string()
-                aria-describedby=error_id.clone()
+                aria-invalid=move || has_error(errors, name).to_string()
+                aria-describedby=error_id(name)
                 node_ref=node_ref
             />
-            {help.map(|h| view! { <p class="help">{h}</p> })}
-            <div id=error_id class="field-errors">
-                <FieldMessages errors field=name/>
-            </div>
-        </div>
+        </FieldFrame>
     }
 }
 
@@ -204,22 +223,49 @@ pub fn TextAreaField(
     #[prop(into)] text: String,
     #[prop(default = 4)] rows: u32,
     #[prop(optional)] maxlength: Option<usize>,
-    /// Shown under the field; `help_hidden` hides it (e.g. until hydrated).
-    #[prop(optional)]
-    help: Option<&'static str>,
+    #[prop(optional)] help: Option<&'static str>,
     #[prop(into, optional)] help_hidden: Signal<bool>,
     #[prop(optional)] on_input: Option<Callback<String>>,
 ) -> impl IntoView {
-    let id = format!("id_{name}");
-    let error_id = format!("{id}_error");
-    let has_error = move || errors.get().for_field(name).next().is_some();
     view! {
-        <div class="field" class:has-error=has_error>
-            <label for=id.clone()>{label}</label>
-            <TextArea id=id name rows maxlength text on_input
-                invalid=Signal::derive(has_error) described_by=Some(error_id.clone())/>
+        <FieldFrame name label errors help help_hidden>
+            <TextArea id=input_id(name) name rows maxlength text on_input
+                invalid=Signal::derive(move || has_error(errors, name))
+                described_by=Some(error_id(name))/>
+        </FieldFrame>
+    }
+}
+
+fn input_id(name: &str) -> String {
+    format!("id_{name}")
+}
+
+fn error_id(name: &str) -> String {
+    format!("id_{name}_error")
+}
+
+fn has_error(errors: Signal<FieldErrors>, name: &str) -> bool {
+    errors.with(|e| e.for_field(name).next().is_some())
+}
+
+/// What every labelled control shares: the label, the control itself
+/// (`children`, which names [`error_id`] in `aria-describedby`), help (that
+/// `help_hidden` may hide, e.g. until hydrated) and the field's messages.
+#[component]
+fn FieldFrame(
+    name: &'static str,
+    label: &'static str,
+    errors: Signal<FieldErrors>,
+    help: Option<&'static str>,
+    #[prop(into, optional)] help_hidden: Signal<bool>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="field" class:has-error=move || has_error(errors, name)>
+            <label for=input_id(name)>{label}</label>
+            {children()}
             {help.map(|h| view! { <p class="help" hidden=move || help_hidden.get()>{h}</p> })}
-            <div id=error_id class="field-errors">
+            <div id=error_id(name) class="field-errors">
                 <FieldMessages errors field=name/>
             </div>
         </div>

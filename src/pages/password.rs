@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::accounts::ChangePassword,
-    components::form::{submit_handler, use_form_action, Field, FormMessages, SubmitButton},
+    components::form::{use_form_action, Field, FormCard},
     model::user::PASSWORD_HELP,
 };
 
@@ -15,11 +15,8 @@ pub fn PasswordPage() -> impl IntoView {
     let errors = form.errors;
 
     view! {
-        <Title text="Change password"/>
         <section class="card narrow">
-            <h1>"Change password"</h1>
-            <form method="post" action="/password/" novalidate on:submit=submit_handler(form.action)>
-                <FormMessages errors/>
+            <FormCard title="Change password" form action="/password/" submit="Change my password">
                 <Field name="old_password" label="Old password" errors input_type="password"
                     autocomplete="current-password" node_ref=inputs[0] autofocus=true/>
                 <Field name="new_password" label="New password" errors input_type="password"
@@ -27,8 +24,7 @@ pub fn PasswordPage() -> impl IntoView {
                     help=PASSWORD_HELP/>
                 <Field name="new_password_confirm" label="New password again" errors input_type="password"
                     autocomplete="new-password" node_ref=inputs[2]/>
-                <SubmitButton label="Change my password" pending=form.action.pending().into()/>
-            </form>
+            </FormCard>
             <p class="muted">"Changing it logs you out everywhere else."</p>
         </section>
     }

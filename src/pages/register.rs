@@ -1,9 +1,8 @@
 use leptos::{html::Input, prelude::*};
-use leptos_meta::Title;
 
 use crate::{
     api::accounts::Register,
-    components::form::{submit_handler, use_form_action, Field, FormMessages, SubmitButton},
+    components::form::{use_form_action, Field, FormCard},
     model::user::{PASSWORD_HELP, USERNAME_HELP, USERNAME_MAX},
 };
 
@@ -16,11 +15,8 @@ pub fn RegisterPage() -> impl IntoView {
     let errors = form.errors;
 
     view! {
-        <Title text="Sign up"/>
         <section class="card narrow">
-            <h1>"Sign up"</h1>
-            <form method="post" action="/register/" novalidate on:submit=submit_handler(form.action)>
-                <FormMessages errors/>
+            <FormCard title="Sign up" form action="/register/" submit="Sign up">
                 <Field name="username" label="Username" errors autocomplete="username"
                     value=form.value("username") maxlength=USERNAME_MAX autofocus=true
                     help=USERNAME_HELP/>
@@ -29,8 +25,7 @@ pub fn RegisterPage() -> impl IntoView {
                     help=PASSWORD_HELP/>
                 <Field name="password_confirm" label="Password again" errors input_type="password"
                     autocomplete="new-password" node_ref=password_confirm/>
-                <SubmitButton label="Sign up" pending=form.action.pending().into()/>
-            </form>
+            </FormCard>
             <p class="muted">"Already have an account? " <a href="/login/">"Log in"</a></p>
         </section>
     }

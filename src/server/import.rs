@@ -275,18 +275,16 @@ async fn import_image(
             .map_err(|e| e.to_string());
     }
     let owner = owner.ok_or("its owner was not imported")?;
-    library::create_with_legacy_id(
-        db,
-        library,
-        owner,
-        &img.name,
-        &img.description,
-        bytes,
-        Some(img.id),
-    )
-    .await
-    .map(|_| Outcome::Imported)
-    .map_err(|e| e.sentence())
+    let new_image = library::NewImage {
+        user_id: owner,
+        name: &img.name,
+        description: &img.description,
+        legacy_id: Some(img.id),
+    };
+    library::create(db, library, new_image, bytes)
+        .await
+        .map(|_| Outcome::Imported)
+        .map_err(|e| e.sentence())
 }
 
 /// `relative` inside `root`, refusing absolute paths and `..`.

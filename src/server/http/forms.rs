@@ -7,7 +7,7 @@
 
 use axum::{
     body::Body,
-    extract::{RawPathParams, Request, State},
+    extract::{rejection::RawPathParamsRejection, RawPathParams, Request, State},
     http::{request::Parts, Method},
     response::{IntoResponse, Redirect, Response},
 };
@@ -37,7 +37,8 @@ const ECHO_MAX_CHARS: usize = 6_000;
 /// The handler of a form page's `POST` whose server function is `S`.
 pub async fn submit<S>(
     State(state): State<AppState>,
-    path_params: RawPathParams,
+    // Absent on routes without parameters (`/login/`).
+    path_params: Result<RawPathParams, RawPathParamsRejection>,
     req: Request,
 ) -> Response
 where
@@ -45,15 +46,19 @@ where
     S::Output: FormSuccess,
 {
     let (parts, body) = req.into_parts();
+    let route_params: Vec<(String, String)> = path_params
+        .map(|params| {
+            params
+                .iter()
+                .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
     let fields = match read_fields(body).await {
         Ok(mut fields) => {
             // The route's parameters win over fields of the same name.
-            fields.retain(|(name, _)| !path_params.iter().any(|(p, _)| p == name));
-            fields.extend(
-                path_params
-                    .iter()
-                    .map(|(name, value)| (name.to_owned(), value.to_owned())),
-            );
+            fields.retain(|(name, _)| !route_params.iter().any(|(p, _)| p == name));
+            fields.extend(route_params);
             fields
         }
         Err(error) => return render(state, parts, feedback::<S>(vec![], error)).await,

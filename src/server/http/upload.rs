@@ -60,15 +60,13 @@ pub async fn upload(State(state): State<AppState>, req: Request) -> Response {
                 errors,
             });
         };
-        library::create(
-            &state.db,
-            &state.library,
-            user.id,
-            &form.name,
-            &form.description,
-            image,
-        )
-        .await
+        let new_image = library::NewImage {
+            user_id: user.id,
+            name: &form.name,
+            description: &form.description,
+            legacy_id: None,
+        };
+        library::create(&state.db, &state.library, new_image, image).await
     }
     .await;
 

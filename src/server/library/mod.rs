@@ -89,29 +89,29 @@ impl From<ImageError> for AppError {
     }
 }
 
-/// Validates, processes (on a blocking thread, at most `image_workers` at
-/// once), stores the files, then inserts the row.
+/// What an upload says about its image.
+pub struct NewImage<'a> {
+    pub user_id: i32,
+    pub name: &'a str,
+    pub description: &'a str,
+    /// The image's id in an imported database.
+    pub legacy_id: Option<i64>,
+}
+
+/// Validates, processes (on a blocking thread, at most `workers` at once),
+/// stores the files, then inserts the row.
 pub async fn create(
     db: &DatabaseConnection,
     library: &Library,
-    user_id: i32,
-    name: &str,
-    description: &str,
+    image: NewImage<'_>,
     bytes: Vec<u8>,
 ) -> Result<image::Model, AppError> {
-    create_with_legacy_id(db, library, user_id, name, description, bytes, None).await
-}
-
-/// [`create`], recording the image's id in an imported database.
-pub async fn create_with_legacy_id(
-    db: &DatabaseConnection,
-    library: &Library,
-    user_id: i32,
-    name: &str,
-    description: &str,
-    bytes: Vec<u8>,
-    legacy_id: Option<i64>,
-) -> Result<image::Model, AppError> {
+    let NewImage {
+        user_id,
+        name,
+        description,
+        legacy_id,
+    } = image;
     validate_fields(name, description).into_result()?;
     let limits = library.limits;
     let keep_original = library.keep_originals;
