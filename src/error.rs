@@ -25,6 +25,30 @@ impl FieldErrors {
         self.fields.push((name.to_owned(), message.into()));
     }
 
+    /// Checks a required text field of `chars` characters: `empty` when it
+    /// has none, or says it may have at most `max` (`subject` names it in
+    /// that sentence). True when it passed.
+    pub fn check_required(
+        &mut self,
+        field: &str,
+        chars: usize,
+        max: usize,
+        empty: &str,
+        subject: &str,
+    ) -> bool {
+        if chars == 0 {
+            self.add(field, empty);
+        } else if chars > max {
+            self.add(
+                field,
+                format!("Ensure {subject} has at most {max} characters (it has {chars})."),
+            );
+        } else {
+            return true;
+        }
+        false
+    }
+
     pub fn add_form(&mut self, message: impl Into<String>) {
         self.form.push(message.into());
     }

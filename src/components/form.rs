@@ -12,7 +12,6 @@
 //!   one full navigation so every part of the page shows the new session.
 
 use leptos::{html::Input, prelude::*, server_fn::ServerFn};
-use leptos_meta::Title;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::{
@@ -136,12 +135,11 @@ where
     }
 }
 
-/// A form page's heading and form: a plain post to `action` (or to this
-/// very URL when there is none), the server function `S` once hydrated;
-/// the form's messages, `children` (its fields) and the submit button.
+/// A form page's form: a plain post to `action` (or to this very URL when
+/// there is none), the server function `S` once hydrated; the form's
+/// messages, `children` (its fields) and the submit button.
 #[component]
-pub fn FormCard<S>(
-    title: &'static str,
+pub fn PageForm<S>(
     form: FormState<S>,
     #[prop(optional)] action: Option<&'static str>,
     submit: &'static str,
@@ -152,8 +150,6 @@ where
     S::Output: Send + Sync + 'static,
 {
     view! {
-        <Title text=title/>
-        <h1>{title}</h1>
         <form method="post" action=action novalidate on:submit=submit_handler(form.action)>
             <FormMessages errors=form.errors/>
             {children()}

@@ -5,5 +5,6 @@ pub mod form;
 pub mod image_form;
 pub mod lightbox;
 pub mod navbar;
+pub mod page;
 pub mod theme_toggle;
 pub mod uploader;

@@ -139,24 +139,20 @@ pub struct GalleryPage {
 /// 5 000. Both are plain text; they are escaped wherever they are shown.
 pub fn validate_fields(name: &str, description: &str) -> FieldErrors {
     let mut errors = FieldErrors::default();
-    let name_len = name.trim().chars().count();
-    if name_len == 0 {
-        errors.add("name", "Please give the image a name.");
-    } else if name_len > NAME_MAX {
-        errors.add(
-            "name",
-            format!("Ensure the name has at most {NAME_MAX} characters (it has {name_len})."),
-        );
-    }
-    let description_len = description.trim().chars().count();
-    if description_len == 0 {
-        errors.add("description", "Please write a description.");
-    } else if description_len > DESCRIPTION_MAX {
-        errors.add(
-            "description",
-            format!("Ensure the description has at most {DESCRIPTION_MAX} characters (it has {description_len})."),
-        );
-    }
+    errors.check_required(
+        "name",
+        name.trim().chars().count(),
+        NAME_MAX,
+        "Please give the image a name.",
+        "the name",
+    );
+    errors.check_required(
+        "description",
+        description.trim().chars().count(),
+        DESCRIPTION_MAX,
+        "Please write a description.",
+        "the description",
+    );
     errors
 }
 

@@ -1,13 +1,12 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::page::PageSection;
 
 /// `/`: what Cloudtalents is, and the way in.
 #[component]
 pub fn HomePage() -> impl IntoView {
     view! {
-        <Title text="Welcome"/>
-        <section class="hero">
-            <h1>"Welcome to Cloudtalents"</h1>
+        <PageSection title="Welcome" heading="Welcome to Cloudtalents" class="hero">
             <p class="lead">
                 "Upload your images with a name and a description, and browse them in your own gallery."
             </p>
@@ -15,6 +14,6 @@ pub fn HomePage() -> impl IntoView {
                 <a class="button primary" href="/register/">"Sign up"</a>
                 <a class="button" href="/login/">"Log in"</a>
             </div>
-        </section>
+        </PageSection>
     }
 }

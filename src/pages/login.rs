@@ -3,7 +3,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::accounts::Login,
-    components::form::{use_form_action, Field, FormCard},
+    components::{
+        form::{use_form_action, Field, PageForm},
+        page::PageSection,
+    },
 };
 
 /// `/login/` (`?next=` the page to return to)
@@ -16,16 +19,16 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
 
     view! {
-        <section class="card narrow">
+        <PageSection title="Log in">
             // No `action`: the form posts to this very URL, `?next=` included.
-            <FormCard title="Log in" form submit="Log in">
+            <PageForm form submit="Log in">
                 <input type="hidden" name="next" value=next/>
                 <Field name="username" label="Username" errors autocomplete="username"
                     value=form.value("username") autofocus=true/>
                 <Field name="password" label="Password" errors input_type="password"
                     autocomplete="current-password" node_ref=password/>
-            </FormCard>
+            </PageForm>
             <p class="muted">"New here? " <a href="/register/">"Sign up"</a></p>
-        </section>
+        </PageSection>
     }
 }

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::page::PageSection;
 
 /// Any path no route matches. On the server it also sets the status to 404.
 #[component]
@@ -10,11 +11,9 @@ pub fn NotFoundPage() -> impl IntoView {
     }
 
     view! {
-        <Title text="Page not found"/>
-        <section class="not-found">
-            <h1>"Page not found"</h1>
+        <PageSection title="Page not found" class="not-found">
             <p>"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
             <a class="button primary" href="/">"Back to the start"</a>
-        </section>
+        </PageSection>
     }
 }

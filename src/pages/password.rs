@@ -1,9 +1,11 @@
 use leptos::{html::Input, prelude::*};
-use leptos_meta::Title;
 
 use crate::{
     api::accounts::ChangePassword,
-    components::form::{use_form_action, Field, FormCard},
+    components::{
+        form::{use_form_action, Field, PageForm},
+        page::PageSection,
+    },
     model::user::PASSWORD_HELP,
 };
 
@@ -15,8 +17,8 @@ pub fn PasswordPage() -> impl IntoView {
     let errors = form.errors;
 
     view! {
-        <section class="card narrow">
-            <FormCard title="Change password" form action="/password/" submit="Change my password">
+        <PageSection title="Change password">
+            <PageForm form action="/password/" submit="Change my password">
                 <Field name="old_password" label="Old password" errors input_type="password"
                     autocomplete="current-password" node_ref=inputs[0] autofocus=true/>
                 <Field name="new_password" label="New password" errors input_type="password"
@@ -24,9 +26,9 @@ pub fn PasswordPage() -> impl IntoView {
                     help=PASSWORD_HELP/>
                 <Field name="new_password_confirm" label="New password again" errors input_type="password"
                     autocomplete="new-password" node_ref=inputs[2]/>
-            </FormCard>
+            </PageForm>
             <p class="muted">"Changing it logs you out everywhere else."</p>
-        </section>
+        </PageSection>
     }
 }
 
@@ -34,11 +36,9 @@ pub fn PasswordPage() -> impl IntoView {
 #[component]
 pub fn PasswordDonePage() -> impl IntoView {
     view! {
-        <Title text="Password changed"/>
-        <section class="card narrow">
-            <h1>"Password changed"</h1>
+        <PageSection title="Password changed">
             <p>"Your password was changed. Your other sessions have been logged out."</p>
             <a class="button primary" href="/images/">"Go to my images"</a>
-        </section>
+        </PageSection>
     }
 }

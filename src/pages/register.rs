@@ -2,7 +2,10 @@ use leptos::{html::Input, prelude::*};
 
 use crate::{
     api::accounts::Register,
-    components::form::{use_form_action, Field, FormCard},
+    components::{
+        form::{use_form_action, Field, PageForm},
+        page::PageSection,
+    },
     model::user::{PASSWORD_HELP, USERNAME_HELP, USERNAME_MAX},
 };
 
@@ -15,8 +18,8 @@ pub fn RegisterPage() -> impl IntoView {
     let errors = form.errors;
 
     view! {
-        <section class="card narrow">
-            <FormCard title="Sign up" form action="/register/" submit="Sign up">
+        <PageSection title="Sign up">
+            <PageForm form action="/register/" submit="Sign up">
                 <Field name="username" label="Username" errors autocomplete="username"
                     value=form.value("username") maxlength=USERNAME_MAX autofocus=true
                     help=USERNAME_HELP/>
@@ -25,8 +28,8 @@ pub fn RegisterPage() -> impl IntoView {
                     help=PASSWORD_HELP/>
                 <Field name="password_confirm" label="Password again" errors input_type="password"
                     autocomplete="new-password" node_ref=password_confirm/>
-            </FormCard>
+            </PageForm>
             <p class="muted">"Already have an account? " <a href="/login/">"Log in"</a></p>
-        </section>
+        </PageSection>
     }
 }

@@ -34,17 +34,17 @@ pub fn username_key(username: &str) -> String {
 /// 1–150 letters, digits and `@ . + - _`, like the old app.
 pub fn validate_username(username: &str) -> FieldErrors {
     let mut errors = FieldErrors::default();
-    let len = username.chars().count();
-    if len == 0 {
-        errors.add("username", "Please enter a username.");
-    } else if len > USERNAME_MAX {
-        errors.add(
-            "username",
-            format!("Ensure this value has at most {USERNAME_MAX} characters (it has {len})."),
-        );
-    } else if !username
-        .chars()
-        .all(|c| c.is_alphanumeric() || "@.+-_".contains(c))
+    let length_ok = errors.check_required(
+        "username",
+        username.chars().count(),
+        USERNAME_MAX,
+        "Please enter a username.",
+        "this value",
+    );
+    if length_ok
+        && !username
+            .chars()
+            .all(|c| c.is_alphanumeric() || "@.+-_".contains(c))
     {
         errors.add(
             "username",

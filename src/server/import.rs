@@ -104,6 +104,23 @@ fn id(row: &QueryResult, column: &str) -> Result<i64, sea_orm::DbErr> {
         .or_else(|_| row.try_get::<i32>("", column).map(i64::from))
 }
 
+/// Every row `sql` answers in the Django database, each read by `parse`.
+async fn read_rows<T>(
+    django: &DatabaseConnection,
+    sql: &str,
+    parse: impl Fn(&QueryResult) -> Result<T, sea_orm::DbErr>,
+) -> Result<Vec<T>, ImportError> {
+    let statement = Statement::from_string(django.get_database_backend(), sql);
+    let rows = django
+        .query_all(statement)
+        .await
+        .map_err(ImportError::Read)?;
+    rows.iter()
+        .map(parse)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ImportError::Read)
+}
+
 pub async fn import_django(
     db: &DatabaseConnection,
     library: &Library,
@@ -115,45 +132,28 @@ pub async fn import_django(
     let django = Database::connect(&options.database_url)
         .await
         .map_err(ImportError::Connect)?;
-    let backend = django.get_database_backend();
-    let users = django
-        .query_all(Statement::from_string(
-            backend,
-            "SELECT id, username, password, is_active, date_joined FROM auth_user ORDER BY id",
-        ))
-        .await
-        .map_err(ImportError::Read)?
-        .iter()
-        .map(|row| {
-            Ok(DjangoUser {
-                id: id(row, "id")?,
-                username: row.try_get("", "username")?,
-                password: row.try_get("", "password")?,
-                is_active: row.try_get("", "is_active")?,
-                date_joined: row.try_get("", "date_joined")?,
-            })
+    let sql = "SELECT id, username, password, is_active, date_joined FROM auth_user ORDER BY id";
+    let users = read_rows(&django, sql, |row| {
+        Ok(DjangoUser {
+            id: id(row, "id")?,
+            username: row.try_get("", "username")?,
+            password: row.try_get("", "password")?,
+            is_active: row.try_get("", "is_active")?,
+            date_joined: row.try_get("", "date_joined")?,
         })
-        .collect::<Result<Vec<_>, sea_orm::DbErr>>()
-        .map_err(ImportError::Read)?;
-    let django_images = django
-        .query_all(Statement::from_string(
-            backend,
-            "SELECT id, user_id, name, description, image FROM startup_image ORDER BY id",
-        ))
-        .await
-        .map_err(ImportError::Read)?
-        .iter()
-        .map(|row| {
-            Ok(DjangoImage {
-                id: id(row, "id")?,
-                user_id: id(row, "user_id")?,
-                name: row.try_get("", "name")?,
-                description: row.try_get("", "description")?,
-                path: row.try_get("", "image")?,
-            })
+    })
+    .await?;
+    let sql = "SELECT id, user_id, name, description, image FROM startup_image ORDER BY id";
+    let django_images = read_rows(&django, sql, |row| {
+        Ok(DjangoImage {
+            id: id(row, "id")?,
+            user_id: id(row, "user_id")?,
+            name: row.try_get("", "name")?,
+            description: row.try_get("", "description")?,
+            path: row.try_get("", "image")?,
         })
-        .collect::<Result<Vec<_>, sea_orm::DbErr>>()
-        .map_err(ImportError::Read)?;
+    })
+    .await?;
     let _ = django.close().await;
 
     let mut summary = Summary::default();

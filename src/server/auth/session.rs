@@ -32,6 +32,16 @@ pub enum DbSessionStore {
     Postgres(PostgresStore),
 }
 
+/// The same call on whichever store this is.
+macro_rules! on_store {
+    ($self:expr, $store:ident => $call:expr) => {
+        match $self {
+            DbSessionStore::Sqlite($store) => $call,
+            DbSessionStore::Postgres($store) => $call,
+        }
+    };
+}
+
 impl DbSessionStore {
     /// Uses the app's own pool and creates the `sessions` table if missing.
     pub async fn new(
@@ -52,10 +62,7 @@ impl DbSessionStore {
                     .expect("a valid table name"),
             ),
         };
-        match &store {
-            DbSessionStore::Sqlite(s) => s.migrate().await?,
-            DbSessionStore::Postgres(s) => s.migrate().await?,
-        }
+        on_store!(&store, s => s.migrate().await?);
         Ok(store)
     }
 }
@@ -63,41 +70,26 @@ impl DbSessionStore {
 #[async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        match self {
-            DbSessionStore::Sqlite(s) => s.create(record).await,
-            DbSessionStore::Postgres(s) => s.create(record).await,
-        }
+        on_store!(self, s => s.create(record).await)
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        match self {
-            DbSessionStore::Sqlite(s) => s.save(record).await,
-            DbSessionStore::Postgres(s) => s.save(record).await,
-        }
+        on_store!(self, s => s.save(record).await)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            DbSessionStore::Sqlite(s) => s.load(id).await,
-            DbSessionStore::Postgres(s) => s.load(id).await,
-        }
+        on_store!(self, s => s.load(id).await)
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        match self {
-            DbSessionStore::Sqlite(s) => s.delete(id).await,
-            DbSessionStore::Postgres(s) => s.delete(id).await,
-        }
+        on_store!(self, s => s.delete(id).await)
     }
 }
 
 #[async_trait]
 impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        match self {
-            DbSessionStore::Sqlite(s) => s.delete_expired().await,
-            DbSessionStore::Postgres(s) => s.delete_expired().await,
-        }
+        on_store!(self, s => s.delete_expired().await)
     }
 }
 
