@@ -46,25 +46,31 @@ pub struct Summary {
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(
-            f,
-            "users: {} imported, {} already imported, {} skipped",
-            self.users_imported,
-            self.users_already,
-            self.users_skipped.len()
-        )?;
-        for (who, why) in &self.users_skipped {
-            writeln!(f, "  skipped user {who}: {why}")?;
-        }
-        writeln!(
-            f,
-            "images: {} imported, {} already imported, {} skipped",
-            self.images_imported,
-            self.images_already,
-            self.images_skipped.len()
-        )?;
-        for (what, why) in &self.images_skipped {
-            writeln!(f, "  skipped image {what}: {why}")?;
+        let kinds = [
+            (
+                "users",
+                "user",
+                self.users_imported,
+                self.users_already,
+                &self.users_skipped,
+            ),
+            (
+                "images",
+                "image",
+                self.images_imported,
+                self.images_already,
+                &self.images_skipped,
+            ),
+        ];
+        for (kinds_name, kind, imported, already, skipped) in kinds {
+            let skipped_count = skipped.len();
+            writeln!(
+                f,
+                "{kinds_name}: {imported} imported, {already} already imported, {skipped_count} skipped"
+            )?;
+            for (what, why) in skipped {
+                writeln!(f, "  skipped {kind} {what}: {why}")?;
+            }
         }
         Ok(())
     }
