@@ -70,10 +70,11 @@ curl -fsS -b "$jar" "$base/images/" >"$work/gallery.html"
 grep -c 'class="thumb"' "$work/gallery.html" >/dev/null
 
 wrk_run() { # url [header]
-  wrk -t2 -c64 -d15s --latency ${2:+-H "$2"} "$1" 2>&1
+  wrk -t2 -c64 -d10s --latency ${2:+-H "$2"} "$1" 2>&1
 }
-echo "==> wrk: gallery page (app, Postgres, logged in)"
+echo "==> wrk: gallery page (app, Postgres, logged in), two runs"
 app_out="$(wrk_run "$base/images/" "Cookie: $cookie")"
+app_out2="$(wrk_run "$base/images/" "Cookie: $cookie")"
 mkdir -p "$work/static"
 cp "$work/gallery.html" "$work/static/gallery.html"
 cat >"$work/nginx.conf" <<NGINX
@@ -102,9 +103,12 @@ p99() { awk '$1 == "99%" {print $2}' <<<"$1"; }
 non2xx() { awk '/Non-2xx/ {print $4}' <<<"$1"; }
 
 echo
+echo "Ran on: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t2 -c64 -d10s"
+echo
 echo "| measurement | value |"
 echo "| --- | --- |"
-echo "| gallery page, app (Postgres, 100 images, 24 shown), 64 connections | $(rps "$app_out") req/s, p99 $(p99 "$app_out") |"
+echo "| gallery page, app (Postgres, 100 images, 24 shown), 64 connections, run 1 | $(rps "$app_out") req/s, p99 $(p99 "$app_out") |"
+echo "| the same, run 2 | $(rps "$app_out2") req/s, p99 $(p99 "$app_out2") |"
 echo "| same HTML ($(wc -c <"$work/gallery.html") bytes), static file from nginx | $(rps "$nginx_out") req/s, p99 $(p99 "$nginx_out") |"
 echo "| server peak memory (VmHWM, whole run incl. 101 uploads) | $((peak_kib / 1024)) MiB |"
 echo "| 12 MP JPEG ($(awk '/jpeg_bytes/ {print $2}' "$work/baseline.txt") bytes) upload over HTTP, total | $(python3 -c "print(round($upload_s*1000))") ms |"

@@ -521,6 +521,19 @@ async fn gallery_pages_hold_24_newest_first(db: TestDb) {
         (page.page, page.pages, page.total, page.images.len()),
         (2, 2, 30, 6)
     );
+    // Past the end shows the last page; 0 the first.
+    let res = app.call("list_images", &[("page", "9")]).await;
+    let page: GalleryPage = res.json().await.unwrap();
+    assert_eq!(
+        (page.page, page.pages, page.total, page.images.len()),
+        (2, 2, 30, 6)
+    );
+    let res = app.call("list_images", &[("page", "0")]).await;
+    let page: GalleryPage = res.json().await.unwrap();
+    assert_eq!(
+        (page.page, page.pages, page.total, page.images.len()),
+        (1, 2, 30, 24)
+    );
 }
 
 async fn edit_and_delete_by_plain_forms_and_server_functions(db: TestDb) {

@@ -12,8 +12,9 @@ use std::{
 };
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Set,
 };
 use tokio::sync::Semaphore;
 
@@ -175,24 +176,56 @@ pub async fn list(
     user_id: i32,
     page: u64,
 ) -> Result<GalleryPage, AppError> {
-    let query = image::Entity::find()
-        .filter(image::Column::UserId.eq(user_id))
-        .order_by_desc(image::Column::CreatedAt)
-        .order_by_desc(image::Column::Id);
-    let total = query.clone().count(db).await?;
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = page.clamp(1, pages);
-    let rows = query
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-        .all(db)
-        .await?;
+    let page = page.max(1);
+    let (mut rows, mut total) = page_and_total(db, user_id, page).await?;
+    let mut pages = total.div_ceil(PAGE_SIZE).max(1);
+    let mut page = page;
+    if rows.is_empty() && page > 1 {
+        // Past the end (the window count comes with rows only): count, and
+        // show the last page.
+        total = gallery_query(user_id).count(db).await?;
+        pages = total.div_ceil(PAGE_SIZE).max(1);
+        page = pages;
+        (rows, _) = page_and_total(db, user_id, page).await?;
+    }
     Ok(GalleryPage {
         images: rows.iter().map(card).collect(),
         page,
         pages,
         total,
     })
+}
+
+/// The user's images, newest first.
+fn gallery_query(user_id: i32) -> sea_orm::Select<image::Entity> {
+    image::Entity::find()
+        .filter(image::Column::UserId.eq(user_id))
+        .order_by_desc(image::Column::CreatedAt)
+        .order_by_desc(image::Column::Id)
+}
+
+/// One page (1-based) of the user's images and, from the same statement
+/// (`COUNT(*) OVER ()`), how many there are in all: one round trip.
+async fn page_and_total(
+    db: &DatabaseConnection,
+    user_id: i32,
+    page: u64,
+) -> Result<(Vec<image::Model>, u64), sea_orm::DbErr> {
+    let statement = gallery_query(user_id)
+        .expr_as(Expr::cust("COUNT(*) OVER ()"), "total")
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .build(db.get_database_backend());
+    let rows = db.query_all(statement).await?;
+    let total = match rows.first() {
+        Some(row) => row.try_get::<i64>("", "total")?.max(0) as u64,
+        None => 0,
+    };
+    let models = rows
+        .iter()
+        .map(|row| image::Model::from_query_result(row, ""))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((models, total))
 }
 
 /// The user's own image: anyone else's, or none, is "not found".
