@@ -21,13 +21,18 @@ app_pid=""
 nginx_pid=""
 stub_pid=""
 tls_nginx_pid=""
+# Stops what the test started and keeps the test's own exit status: a
+# process ended by SIGTERM makes `wait` answer 143, which must not become
+# the result (nor, under `set -e`, cut the cleanup short).
 cleanup() {
-  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
-  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
-  [ -n "$tls_nginx_pid" ] && kill "$tls_nginx_pid" 2>/dev/null && wait "$tls_nginx_pid" 2>/dev/null
-  [ -n "$stub_pid" ] && kill "$stub_pid" 2>/dev/null && wait "$stub_pid" 2>/dev/null
-  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  local status=$?
+  set +e
+  for pid in "$app_pid" "$nginx_pid" "$tls_nginx_pid" "$stub_pid"; do
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
   rm -rf "$work"
+  exit "$status"
 }
 trap cleanup EXIT
 fail() { echo "topology: FAILED: $*" >&2; echo "--- app log" >&2; tail -n 30 "$work/app.log" >&2; echo "--- nginx log" >&2; tail -n 30 "$work/nginx.log" >&2; exit 1; }
