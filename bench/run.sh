@@ -6,7 +6,8 @@
 # - the same HTML bytes as a static file from Debian's nginx, for comparison;
 # - the server's peak memory (VmHWM) over the whole run;
 # - one 12-megapixel JPEG: HTTP upload time, our pipeline alone, and the
-#   image crate's decode + resize alone.
+#   image crate's decode + resize alone;
+# - search on Postgres over 10 100 images: the whole search page's time.
 #
 # Needs the release build (make build) and Postgres on 127.0.0.1:5432.
 set -euo pipefail
@@ -98,6 +99,26 @@ echo "==> wrk: the same HTML as a static file (Debian nginx)"
 nginx_out="$(wrk_run "http://127.0.0.1:$nginx_port/gallery.html")"
 
 peak_kib=$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")
+
+echo "==> search: 10 000 more images (rows only), then timed searches"
+psql -q -h 127.0.0.1 -U postgres -d "$db" <<'SQL'
+INSERT INTO images (user_id, name, description, file_key, created_at, width, height, format, favourite)
+SELECT u.id,
+       (ARRAY['Sunset','Harbour','Café','Mountain','Forest','Bridge','Catalina','Street','River','Market'])[1 + g % 10] || ' ' || g,
+       'Photo ' || g || ' of the ' || (ARRAY['old town','coast','valley','city centre','island'])[1 + g % 5]
+         || ' by ' || (ARRAY['Zoë','Ana','Léo','Sam'])[1 + g % 4],
+       md5(g::text), now() - make_interval(secs => g), 640, 480, 'jpeg', false
+FROM generate_series(1, 10000) AS g, users AS u WHERE u.username = 'bench';
+ANALYZE images;
+SQL
+search_times() { # query: 30 sequential requests; prints "median max" in ms
+  for _ in $(seq 1 30); do
+    curl -fsS -o /dev/null -w '%{time_total}\n' -b "$jar" -G --data-urlencode "q=$1" "$base/images/"
+  done | sort -n | awk '{ t[NR] = $1 * 1000 } END { printf "median %.1f ms, max %.1f ms", t[int((NR + 1) / 2)], t[NR] }'
+}
+search_cafe="$(search_times cafe)"
+search_two="$(search_times 'leo coast')"
+search_rare="$(search_times 'catalina 9996')"
 rps() { awk '/Requests\/sec/ {print $2}' <<<"$1"; }
 p99() { awk '$1 == "99%" {print $2}' <<<"$1"; }
 non2xx() { awk '/Non-2xx/ {print $4}' <<<"$1"; }
@@ -111,6 +132,9 @@ echo "| gallery page, app (Postgres, 100 images, 24 shown), 64 connections, run 
 echo "| the same, run 2 | $(rps "$app_out2") req/s, p99 $(p99 "$app_out2") |"
 echo "| same HTML ($(wc -c <"$work/gallery.html") bytes), static file from nginx | $(rps "$nginx_out") req/s, p99 $(p99 "$nginx_out") |"
 echo "| server peak memory (VmHWM, whole run incl. 101 uploads) | $((peak_kib / 1024)) MiB |"
+echo "| search page \`?q=cafe\` (10 101 images, 1 000 match, 24 shown; target < 20 ms), 30 sequential | $search_cafe |"
+echo "| search page \`?q=leo coast\` (two words, 500 match) | $search_two |"
+echo "| search page \`?q=catalina 9996\` (one match) | $search_rare |"
 echo "| 12 MP JPEG ($(awk '/jpeg_bytes/ {print $2}' "$work/baseline.txt") bytes) upload over HTTP, total | $(python3 -c "print(round($upload_s*1000))") ms |"
 echo "| 12 MP JPEG, our pipeline alone (decode, orient, 3 resizes, 3 encodes) | $(awk '/pipeline_ms/ {print $2}' "$work/baseline.txt") ms |"
 echo "| 12 MP JPEG, image crate decode + one resize to 1600 px | $(awk '/image_crate_decode_resize_ms/ {print $2}' "$work/baseline.txt") ms |"

@@ -13,12 +13,13 @@ use crate::{
     pages::{
         gallery::ImagesPage,
         home::HomePage,
-        image_detail::{ImageDeletePage, ImageDetailPage},
+        image_detail::ImageDetailPage,
         login::LoginPage,
         logout::LogoutPage,
         not_found::NotFoundPage,
         password::{PasswordDonePage, PasswordPage},
         register::RegisterPage,
+        trash::TrashPage,
         upload::UploadPage,
     },
 };
@@ -93,8 +94,8 @@ pub fn App() -> impl IntoView {
                     // JavaScript (streamed parts would need a script to land).
                     <Route path=path!("/images/") view=ImagesPage ssr=SsrMode::Async/>
                     <Route path=path!("/images/:id/") view=ImageDetailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/images/:id/delete/") view=ImageDeletePage ssr=SsrMode::Async/>
                     <Route path=path!("/upload/") view=UploadPage/>
+                    <Route path=path!("/trash/") view=TrashPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

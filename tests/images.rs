@@ -1,5 +1,5 @@
 //! Images over real HTTP, on each database: upload validation and
-//! processing, atomicity, authorisation, pagination, edit and delete, and
+//! processing, atomicity, authorisation, pagination, edit and trash, and
 //! media serving.
 
 mod common;
@@ -15,7 +15,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 use cloudtalents::{
     entities::image,
-    model::image::{GalleryPage, ImageCard},
+    model::{gallery::GalleryPage, image::ImageCard},
     server::library::{
         self,
         storage::{LocalStorage, MediaStorage},
@@ -441,8 +441,21 @@ async fn images_are_private_to_their_owner(db: TestDb) {
     .await
     .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let res = post(format!("/images/{id}/delete/"), vec![]).await.unwrap();
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    for path in ["trash", "favourite"] {
+        let res = post(
+            format!("/images/{id}/{path}/"),
+            vec![("favourite", "true".into())],
+        )
+        .await
+        .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let res = grace
+        .get(app.url(&format!("/images/{id}/download/")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "download");
     let res = post(
         "/api/update_image".into(),
         vec![
@@ -454,9 +467,18 @@ async fn images_are_private_to_their_owner(db: TestDb) {
     .await
     .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let res = post("/api/delete_image".into(), vec![("id", id.clone())])
-        .await
-        .unwrap();
+    for function in ["trash_image", "restore_image", "delete_forever"] {
+        let res = post(format!("/api/{function}"), vec![("id", id.clone())])
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{function}");
+    }
+    let res = post(
+        "/api/set_favourite".into(),
+        vec![("id", id.clone()), ("favourite", "true".into())],
+    )
+    .await
+    .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     // Nothing changed.
     let row = image::Entity::find_by_id(card.id)
@@ -571,21 +593,21 @@ async fn edit_and_delete_by_plain_forms_and_server_functions(db: TestDb) {
         ("renamed", "new words")
     );
 
-    // The confirmation page asks; the POST deletes row and files.
-    let html = fetch(&app, &format!("/images/{}/delete/", a.id))
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(html.contains("This cannot be undone."));
+    // The plain post moves it to the trash: media 404, files kept; then
+    // "Delete forever" removes row and files.
     let res = app
-        .post_form(&format!("/images/{}/delete/", a.id), &[])
+        .post_form(&format!("/images/{}/trash/", a.id), &[])
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         fetch(&app, &a.display_url).await.status(),
         StatusCode::NOT_FOUND
     );
+    assert_eq!(app.media_files().len(), 6);
+    let res = app
+        .post_form(&format!("/trash/{}/delete/", a.id), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.media_files().len(), 3);
 
     let id = b.id.to_string();
@@ -596,7 +618,9 @@ async fn edit_and_delete_by_plain_forms_and_server_functions(db: TestDb) {
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let res = app.call("delete_image", &[("id", &id)]).await;
+    let res = app.call("trash_image", &[("id", &id)]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = app.call("delete_forever", &[("id", &id)]).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(rows(&app).await, 0);
     assert!(app.media_files().is_empty());

@@ -1,5 +1,9 @@
+import path from "node:path";
 import type { Browser, JSHandle, Page } from "@playwright/test";
 import { expect, waitForHydration } from "./fixtures";
+
+/** A small PNG to upload through a plain file input. */
+export const GRADIENT = path.join(__dirname, "..", "fixtures", "gradient.png");
 
 export const PASSWORD = "violet-otter-tangent-42";
 
@@ -70,6 +74,17 @@ export async function dropAndUpload(page: Page, names: string[], description = "
   await page.locator(".dropzone").dispatchEvent("drop", { dataTransfer: files });
   await expect(page.locator(".upload-item")).toHaveCount(names.length);
   await page.getByRole("button", { name: /^Upload/ }).click();
+  await expect(page).toHaveURL("/images/");
+}
+
+/** Uploads the gradient as `name` through the plain form, as a browser
+ * without JavaScript does (once hydrated, the page takes over the form). */
+export async function formUpload(page: Page, name: string, description: string) {
+  await page.goto("/upload/");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Description").fill(description);
+  await page.getByLabel("Image file").setInputFiles(GRADIENT);
+  await page.getByRole("button", { name: "Upload" }).click();
   await expect(page).toHaveURL("/images/");
 }
 

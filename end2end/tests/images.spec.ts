@@ -1,10 +1,7 @@
 import fs from "node:fs";
-import path from "node:path";
 import type { CDPSession, Locator, Page } from "@playwright/test";
 import { test, expect, waitForHydration } from "./fixtures";
-import { canvasFiles, dropAndUpload, newUserPage, signUp } from "./helpers";
-
-const GRADIENT = path.join(__dirname, "..", "fixtures", "gradient.png");
+import { GRADIENT, canvasFiles, dropAndUpload, newUserPage, signUp } from "./helpers";
 
 /** Limits the page's upload speed (bytes per second; -1 lifts the limit)
  * through the DevTools protocol, so progress can be watched. */
@@ -157,7 +154,7 @@ test("pick several files with the file input, upload them all", async ({ page })
   await expect(page.locator(".thumb-name")).toHaveText([...picked].reverse());
 });
 
-test("the lightbox: open, move with the keyboard, edit, delete, close", async ({ page, consoleProblems }) => {
+test("the lightbox: open, move with the keyboard, edit, move to trash, close", async ({ page, consoleProblems }) => {
   await signUp(page, "lightbox");
   await dropAndUpload(page, ["first", "second", "third"], "line one\nline two <b>not bold</b>");
   await expect(page.locator(".thumb-name")).toHaveText(["third", "second", "first"]);
@@ -181,9 +178,9 @@ test("the lightbox: open, move with the keyboard, edit, delete, close", async ({
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog.getByRole("heading")).toHaveText("first, renamed");
 
-  page.once("dialog", (d) => d.accept());
-  await dialog.getByRole("button", { name: "Delete" }).click();
-  // The lightbox stays open on the neighbour (the deleted one was last).
+  // The trash can be undone, so nothing asks first.
+  await dialog.getByRole("button", { name: "Move to trash" }).click();
+  // The lightbox stays open on the neighbour (the trashed one was last).
   await expect(dialog.getByRole("heading")).toHaveText("second");
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
@@ -223,7 +220,7 @@ test.describe("someone else's images", () => {
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false, allowConsole: [/status of 4\d\d/] });
 
-  test("upload, see the gallery, open the page, edit, delete", async ({ page }) => {
+  test("upload, see the gallery, open the page, edit, move to trash", async ({ page }) => {
     await signUp(page, "nojs", false);
     await page.goto("/upload/");
     // Errors come back next to the fields, with what was typed.
@@ -266,10 +263,11 @@ test.describe("without JavaScript", () => {
     await page.getByRole("button", { name: "Save changes" }).click();
     await expect(page.getByRole("heading", { name: "Gradient, edited" })).toBeVisible();
 
-    await page.getByRole("link", { name: "Delete…" }).click();
-    await expect(page.getByText("This cannot be undone.")).toBeVisible();
-    await page.getByRole("button", { name: "Delete" }).click();
+    // No confirmation page any more: the trash is the safety net.
+    await page.getByRole("button", { name: "Move to trash" }).click();
     await expect(page).toHaveURL("/images/");
     await expect(page.getByText("No images yet.")).toBeVisible();
+    await page.goto("/trash/");
+    await expect(page.getByRole("list", { name: "Images in the trash" }).locator(".thumb-name")).toHaveText(["Gradient, edited"]);
   });
 });

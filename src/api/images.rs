@@ -1,19 +1,43 @@
-//! The gallery: list, show, edit and delete the user's own images. (Uploads
-//! are a multipart post, `crate::server::http::upload`.)
+//! The gallery: list, show, edit, star and trash the user's own images.
+//! (Uploads are a multipart post, `crate::server::http::upload`; downloads
+//! a plain GET, `crate::server::http::media`.)
 
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::{api::with_user, server::library};
+use crate::{
+    api::with_user,
+    model::gallery::{clean_search, GalleryQuery},
+    server::library,
+};
 use crate::{
     error::AppError,
-    model::image::{GalleryPage, ImageCard},
+    model::{
+        gallery::{GalleryPage, Sort},
+        image::ImageCard,
+    },
 };
 
-/// One page of the current user's images, newest first.
+/// One page of the current user's gallery: `q` searches names and
+/// descriptions (best match first, `sort` then ignored), `favourites`
+/// keeps starred images only.
 #[server(prefix = "/api", endpoint = "list_images")]
-pub async fn list_images(page: u64) -> Result<GalleryPage, AppError> {
-    with_user(|ctx, user| async move { library::list(&ctx.state.db, user.id, page).await }).await
+pub async fn list_images(
+    page: u64,
+    #[server(default)] q: String,
+    #[server(default)] sort: Sort,
+    #[server(default)] favourites: bool,
+) -> Result<GalleryPage, AppError> {
+    let query = GalleryQuery {
+        q: clean_search(&q),
+        sort,
+        favourites,
+        page: page.max(1),
+    };
+    with_user(
+        |ctx, user| async move { library::gallery::list(&ctx.state.db, user.id, &query).await },
+    )
+    .await
 }
 
 /// One of the current user's images; anyone else's is "not found".
@@ -41,16 +65,59 @@ pub async fn update_image(
     .await
 }
 
-/// Deletes one of the user's images and its files; answers the gallery.
-#[server(prefix = "/api", endpoint = "delete_image")]
-pub async fn delete_image(id: i32) -> Result<String, AppError> {
+/// Stars or unstars one of the user's images. Answers `back` (the page the
+/// star was pressed on, when it is one of ours) for the plain form post.
+#[server(prefix = "/api", endpoint = "set_favourite")]
+pub async fn set_favourite(
+    id: i32,
+    favourite: bool,
+    #[server(default)] back: String,
+) -> Result<String, AppError> {
     with_user(|ctx, user| async move {
-        library::delete(&ctx.state.db, &ctx.state.library, user.id, id).await?;
+        library::set_favourite(&ctx.state.db, user.id, id, favourite).await?;
+        Ok(local_path_or(&back, "/images/"))
+    })
+    .await
+}
+
+/// Moves one of the user's images to the trash; answers the gallery.
+#[server(prefix = "/api", endpoint = "trash_image")]
+pub async fn trash_image(id: i32) -> Result<String, AppError> {
+    with_user(|ctx, user| async move {
+        library::trash::trash(&ctx.state.db, user.id, &[id]).await?;
         Ok("/images/".to_owned())
     })
     .await
 }
 
+/// `path` when it is a path on this site, else `fallback`: a form's `back`
+/// field must not send anyone elsewhere.
+pub fn local_path_or(path: &str, fallback: &str) -> String {
+    let local = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control);
+    if local { path } else { fallback }.to_owned()
+}
+
 /// The upload form (`POST /upload/`, multipart, not a server function):
 /// named here so the page and the handler find its feedback by this type.
 pub struct UploadImage;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn back_links_stay_on_the_site() {
+        use super::local_path_or;
+        assert_eq!(local_path_or("/images/?q=a", "/x/"), "/images/?q=a");
+        for bad in [
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil",
+            "",
+            "images/",
+        ] {
+            assert_eq!(local_path_or(bad, "/x/"), "/x/", "{bad}");
+        }
+    }
+}

@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod images;
+pub mod trash;
 
 use crate::model::image::ImageCard;
 #[cfg(feature = "ssr")]

@@ -1,14 +1,20 @@
 //! The gallery's lightbox (hydrated only): the display copy with its name
-//! and description, ← → to move, Esc or × to close, and edit and delete.
+//! and description, ← → to move, Esc or × to close; star, edit, download
+//! and move to the trash.
 
 use leptos::{prelude::*, task::spawn_local};
 
-use super::image_form::EditImageForm;
+use super::{
+    favourite::{favourite_of, FavouriteButton},
+    image_form::EditImageForm,
+};
 use crate::{
-    api::images::{delete_image, UpdateImage},
+    api::images::{trash_image, UpdateImage},
     error::FieldErrors,
     model::image::ImageCard,
 };
+
+const SLIDESHOW_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[component]
 pub fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>) -> impl IntoView {
@@ -28,6 +34,23 @@ pub fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>)
         }
     };
 
+    // Slideshow: the next image every few seconds while playing; it stops
+    // when the lightbox closes or an edit starts.
+    let playing = RwSignal::new(false);
+    Effect::new(move |_| {
+        if !playing.get() || open.get().is_none() || editing.get() {
+            return;
+        }
+        if let Ok(timer) = set_interval_with_handle(move || step(1), SLIDESHOW_INTERVAL) {
+            on_cleanup(move || timer.clear());
+        }
+    });
+    Effect::new(move |_| {
+        if open.get().is_none() {
+            playing.set(false);
+        }
+    });
+
     // Keyboard, in the browser only (effects never run on the server).
     Effect::new(move |_| {
         let handle = window_event_listener(leptos::ev::keydown, move |ev| {
@@ -38,6 +61,7 @@ pub fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>)
                 "ArrowLeft" => step(-1),
                 "ArrowRight" => step(1),
                 "Escape" => close(),
+                " " => playing.update(|p| *p = !*p),
                 _ => return,
             }
             ev.prevent_default();
@@ -67,13 +91,10 @@ pub fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>)
     };
 
     let error = RwSignal::new(None::<String>);
+    // The trash is undoable: no question asked.
     let remove = move |card: ImageCard| {
-        let question = format!("Delete “{}”? This cannot be undone.", card.name);
-        if !window().confirm_with_message(&question).unwrap_or(false) {
-            return;
-        }
         spawn_local(async move {
-            match delete_image(card.id).await {
+            match trash_image(card.id).await {
                 Ok(_) => {
                     images.update(|v| v.retain(|c| c.id != card.id));
                     let len = images.with_untracked(Vec::len);
@@ -100,6 +121,12 @@ pub fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>)
                             if ev.target() == ev.current_target() { close() }
                         }>
                         <button type="button" class="lightbox-close" aria-label="Close" on:click=move |_| close()>"×"</button>
+                        <button type="button" class="lightbox-play" aria-label="Slideshow"
+                            aria-pressed=move || playing.get().to_string()
+                            title="Play or pause the slideshow (Space)"
+                            on:click=move |_| playing.update(|p| *p = !*p)>
+                            {move || if playing.get() { "❚❚" } else { "▶" }}
+                        </button>
                         <button type="button" class="lightbox-prev" aria-label="Previous image" on:click=move |_| step(-1)>"‹"</button>
                         <figure>
                             <img src=card.display_url.clone() width=card.width height=card.height alt=card.name.clone()/>
@@ -108,12 +135,17 @@ pub fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>)
                                     let card = card.clone();
                                     move || {
                                         let to_remove = card.clone();
+                                        let (favourite, set_favourite) = favourite_of(images, card.id);
                                         view! {
-                                            <h2>{card.name.clone()}</h2>
+                                            <div class="lightbox-title">
+                                                <h2>{card.name.clone()}</h2>
+                                                <FavouriteButton id=card.id favourite on_change=set_favourite back=card.page_url()/>
+                                            </div>
                                             <p class="description">{card.description.clone()}</p>
                                             <div class="lightbox-actions">
                                                 <button type="button" on:click=move |_| start_editing()>"Edit"</button>
-                                                <button type="button" class="danger" on:click=move |_| remove(to_remove.clone())>"Delete"</button>
+                                                <a class="button" href=card.download_url() download="">"Download"</a>
+                                                <button type="button" class="danger" on:click=move |_| remove(to_remove.clone())>"Move to trash"</button>
                                                 <a class="button" href=card.page_url()>"Open page"</a>
                                             </div>
                                         }

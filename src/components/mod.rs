@@ -1,10 +1,12 @@
 //! UI pieces shared by several pages.
 
 pub mod escape;
+pub mod favourite;
 pub mod form;
 pub mod image_form;
 pub mod lightbox;
 pub mod navbar;
 pub mod page;
+pub mod pagination;
 pub mod theme_toggle;
 pub mod uploader;

@@ -1,15 +1,17 @@
 //! The upload form. Server-rendered it is one plain multipart form (name,
-//! description, one file). Hydrated, it also takes several files at once,
-//! by picking or by drag & drop; each gets a name from its file name (which
-//! can be edited), a progress bar while its bytes go up, and a cancel
-//! button. Uploads go one after another to the same `POST /upload/`.
+//! description, file, in that order). Hydrated, it also takes several files
+//! at once, by picking or by drag & drop; each is listed first with its
+//! preview, a name from its file name (which can be edited), a progress bar
+//! and a cancel button, then the description they share. The fields are
+//! checked before any byte is sent; uploads go one after another to the same
+//! `POST /upload/`, and one that fails does not hold up the others.
 
 use leptos::prelude::*;
 
 use super::form::{Field, FieldMessages, TextAreaField};
 use crate::{
     error::FieldErrors,
-    model::image::{DESCRIPTION_MAX, NAME_MAX},
+    model::image::{validate_fields, DESCRIPTION_MAX, NAME_MAX},
 };
 
 // Sending and Done are set by the browser-only code.
@@ -29,6 +31,8 @@ struct Item {
     id: u32,
     name: RwSignal<String>,
     size: u64,
+    /// A `blob:` URL of the file, for its preview.
+    preview: Option<StoredValue<String>>,
     progress: RwSignal<f64>,
     status: RwSignal<Status>,
     error: RwSignal<Option<String>>,
@@ -54,6 +58,7 @@ pub fn Uploader(errors: Signal<FieldErrors>, name: String, description: String) 
                     id,
                     name: RwSignal::new(browser::stem(&file.name())),
                     size: file.size() as u64,
+                    preview: browser::preview_url(&file).map(StoredValue::new),
                     progress: RwSignal::new(0.0),
                     status: RwSignal::new(Status::Waiting),
                     error: RwSignal::new(None),
@@ -72,14 +77,51 @@ pub fn Uploader(errors: Signal<FieldErrors>, name: String, description: String) 
         #[cfg(feature = "hydrate")]
         add_files(browser::dropped_files(&ev));
     };
+    // Checked here before any byte is sent: the shared description once
+    // (its message under its field), each name under its file.
+    let checked = RwSignal::new(None::<FieldErrors>);
+    let shown_errors = Signal::derive(move || checked.get().unwrap_or_else(|| errors.get()));
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         // Nothing queued: the browser posts the form as usual.
         if queue.with(Vec::is_empty) {
             return;
         }
         ev.prevent_default();
+        let description = description_value.get_untracked();
+        let mut shared = FieldErrors::default();
+        let mut all_valid = true;
+        for item in queue.get_untracked() {
+            if !matches!(
+                item.status.get_untracked(),
+                Status::Waiting | Status::Failed
+            ) {
+                continue;
+            }
+            let found = validate_fields(&item.name.get_untracked(), &description);
+            let name_error = found.for_field("name").next().map(str::to_owned);
+            item.error.set(name_error.clone());
+            if name_error.is_some() {
+                item.status.set(Status::Failed);
+            }
+            all_valid &= found.is_empty();
+            shared.fields = found
+                .fields
+                .into_iter()
+                .filter(|(field, _)| field == "description")
+                .collect();
+        }
+        checked.set(Some(shared));
+        if !all_valid {
+            return;
+        }
+        // A second press retries what failed.
+        for item in queue.get_untracked() {
+            if item.status.get_untracked() == Status::Failed {
+                item.status.set(Status::Waiting);
+            }
+        }
         #[cfg(feature = "hydrate")]
-        browser::upload_all(files, queue, description_value.get_untracked(), busy);
+        browser::upload_all(files, queue, description, busy);
     };
     let cancel = move |item: Item| {
         #[cfg(feature = "hydrate")]
@@ -93,13 +135,18 @@ pub fn Uploader(errors: Signal<FieldErrors>, name: String, description: String) 
 
     view! {
         <form method="post" action="/upload/" enctype="multipart/form-data" novalidate on:submit=on_submit>
-            <TextAreaField name="description" label="Description" errors text=description
-                maxlength=DESCRIPTION_MAX help="Used for every image you add below."
-                help_hidden=Signal::derive(move || !hydrated.get())
-                on_input=Callback::new(move |v| description_value.set(v))/>
+            <ul class="upload-queue" aria-label="Files to upload" hidden=move || queue.with(Vec::is_empty)>
+                <For each=move || queue.get() key=|item| item.id let:item>
+                    <QueueItem item cancel/>
+                </For>
+            </ul>
             <Show when=move || queue.with(Vec::is_empty)>
-                <Field name="name" label="Name" errors value=name.clone() maxlength=NAME_MAX/>
+                <Field name="name" label="Name" errors=shown_errors value=name.clone() maxlength=NAME_MAX/>
             </Show>
+            <TextAreaField name="description" label="Description" errors=shown_errors text=description
+                maxlength=DESCRIPTION_MAX help="Shared by every image in the list above."
+                help_hidden=Signal::derive(move || queue.with(|q| q.len() < 2))
+                on_input=Callback::new(move |v| description_value.set(v))/>
             <div
                 class="dropzone"
                 class:dragging=move || dragging.get()
@@ -119,33 +166,8 @@ pub fn Uploader(errors: Signal<FieldErrors>, name: String, description: String) 
                     "JPEG, PNG, GIF or WebP."
                     <span hidden=move || !hydrated.get()>" Pick several, or drop them here."</span>
                 </p>
-                <FieldMessages errors field="image"/>
+                <FieldMessages errors=shown_errors field="image"/>
             </div>
-            <ul class="upload-queue" aria-label="Files to upload">
-                <For each=move || queue.get() key=|item| item.id let:item>
-                    <li class="upload-item" data-status=move || format!("{:?}", item.status.get()).to_lowercase()>
-                        <label>
-                            <span class="visually-hidden">"Name"</span>
-                            <input aria-label="Name" maxlength=NAME_MAX prop:value=move || item.name.get()
-                                disabled=move || item.status.get() != Status::Waiting && item.status.get() != Status::Failed
-                                on:input=move |ev| item.name.set(event_target_value(&ev))/>
-                        </label>
-                        <progress max="1" value=move || item.progress.get() aria-label="Upload progress"></progress>
-                        <span class="upload-size">{format!("{:.1} MB", item.size as f64 / 1_000_000.0)}</span>
-                        <span class="upload-status">{move || match item.status.get() {
-                            Status::Waiting => "Waiting",
-                            Status::Sending => "Uploading…",
-                            Status::Done => "Done",
-                            Status::Failed => "Failed",
-                            Status::Cancelled => "Cancelled",
-                        }}</span>
-                        <button type="button" class="link-button" aria-label="Cancel"
-                            hidden=move || matches!(item.status.get(), Status::Done | Status::Cancelled)
-                            on:click=move |_| cancel(item)>"Cancel"</button>
-                        {move || item.error.get().map(|e| view! { <p class="field-error">{e}</p> })}
-                    </li>
-                </For>
-            </ul>
             <button type="submit" class="primary" disabled=move || busy.get()>
                 {move || match queue.with(|q| q.iter().filter(|i| matches!(i.status.get(), Status::Waiting | Status::Failed)).count()) {
                     0 | 1 => "Upload".to_owned(),
@@ -153,6 +175,57 @@ pub fn Uploader(errors: Signal<FieldErrors>, name: String, description: String) 
                 }}
             </button>
         </form>
+    }
+}
+
+/// One queued file: preview, editable name, progress, size, status, cancel.
+#[component]
+fn QueueItem(item: Item, cancel: impl Fn(Item) + Copy + Send + Sync + 'static) -> impl IntoView {
+    view! {
+        <li class="upload-item" data-status=move || format!("{:?}", item.status.get()).to_lowercase()>
+            {item.preview.map(|url| view! { <img class="upload-preview" src=url.get_value() alt="" width="56" height="56"/> })}
+            <label>
+                <span class="visually-hidden">"Name"</span>
+                <input aria-label="Name" maxlength=NAME_MAX prop:value=move || item.name.get()
+                    aria-invalid=move || item.error.get().is_some().to_string()
+                    disabled=move || item.status.get() != Status::Waiting && item.status.get() != Status::Failed
+                    on:input=move |ev| item.name.set(event_target_value(&ev))/>
+            </label>
+            <progress max="1" value=move || item.progress.get() aria-label="Upload progress"></progress>
+            <span class="upload-size">{file_size(item.size)}</span>
+            <span class="upload-status">{move || match item.status.get() {
+                Status::Waiting => "Waiting",
+                Status::Sending => "Uploading…",
+                Status::Done => "Done",
+                Status::Failed => "Failed",
+                Status::Cancelled => "Cancelled",
+            }}</span>
+            <button type="button" class="link-button" aria-label="Cancel"
+                hidden=move || matches!(item.status.get(), Status::Done | Status::Cancelled)
+                on:click=move |_| cancel(item)>"Cancel"</button>
+            {move || item.error.get().map(|e| view! { <p class="field-error">{e}</p> })}
+        </li>
+    }
+}
+
+/// A file size as people read it: KB below a megabyte, else MB.
+fn file_size(bytes: u64) -> String {
+    if bytes < 1_000_000 {
+        format!("{} KB", bytes.div_ceil(1_000).max(1))
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_read_as_kb_or_mb() {
+        use super::file_size;
+        assert_eq!(file_size(0), "1 KB");
+        assert_eq!(file_size(48_213), "49 KB");
+        assert_eq!(file_size(999_999), "1000 KB");
+        assert_eq!(file_size(2_345_678), "2.3 MB");
     }
 }
 
@@ -219,6 +292,12 @@ mod browser {
         }
     }
 
+    /// A `blob:` URL showing `file` (kept for the page's life: the queue is
+    /// short and the page is left when it is done).
+    pub fn preview_url(file: &File) -> Option<String> {
+        web_sys::Url::create_object_url_with_blob(file).ok()
+    }
+
     /// The file name without its extension, as the image's default name.
     pub fn stem(file_name: &str) -> String {
         match file_name.rsplit_once('.') {
@@ -247,8 +326,9 @@ mod browser {
         (0..files.length()).filter_map(|i| files.get(i)).collect()
     }
 
-    /// Sends the waiting (or failed) items one after another; when all are
-    /// done, goes to the gallery.
+    /// Sends the waiting items one after another; a failure is marked on
+    /// its item and the next goes on. When every item is done, goes to the
+    /// gallery; if some failed, stays for them to be fixed and sent again.
     pub fn upload_all(
         files: Files,
         queue: RwSignal<Vec<Item>>,
@@ -257,7 +337,7 @@ mod browser {
     ) {
         let next = queue.with_untracked(|q| {
             q.iter()
-                .find(|i| matches!(i.status.get_untracked(), Status::Waiting | Status::Failed))
+                .find(|i| i.status.get_untracked() == Status::Waiting)
                 .copied()
         });
         let Some(item) = next else {
@@ -299,12 +379,7 @@ mod browser {
                     }
                 }
             }
-            if item.status.get_untracked() == Status::Failed {
-                // Stop at the first failure so the message can be acted on.
-                busy.set(false);
-            } else {
-                upload_all(files, queue, description.clone(), busy);
-            }
+            upload_all(files, queue, description.clone(), busy);
         };
         match send(
             &file,

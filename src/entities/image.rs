@@ -22,6 +22,11 @@ pub struct Model {
     pub original_ext: Option<String>,
     /// Id of the row in an imported Django database.
     pub legacy_id: Option<i64>,
+    pub favourite: bool,
+    /// When the image was moved to the trash; `None` while in the gallery.
+    pub deleted_at: Option<DateTimeWithTimeZone>,
+    /// The last change of name or description; `None` until the first.
+    pub edited_at: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

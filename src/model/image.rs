@@ -4,7 +4,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::FieldErrors;
 
-pub const PAGE_SIZE: u64 = 24;
 /// Longest name, in characters.
 pub const NAME_MAX: usize = 255;
 /// Longest description, in characters.
@@ -90,12 +89,19 @@ pub struct ImageCard {
     pub display_url: String,
     pub thumb_400_url: String,
     pub thumb_800_url: String,
+    pub favourite: bool,
 }
 
 impl ImageCard {
     /// The image's own page.
     pub fn page_url(&self) -> String {
         format!("/images/{}/", self.id)
+    }
+
+    /// Its file to keep: the original when one was kept, else the display
+    /// copy (`Content-Disposition: attachment`).
+    pub fn download_url(&self) -> String {
+        format!("/images/{}/download/", self.id)
     }
 
     /// `srcset` with each thumbnail's real width (a small image's
@@ -124,15 +130,6 @@ pub fn fitted_width(width: i32, height: i32, side: i32) -> i32 {
     } else {
         ((width as i64 * side as i64 + longest as i64 / 2) / longest as i64).max(1) as i32
     }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GalleryPage {
-    pub images: Vec<ImageCard>,
-    /// 1-based.
-    pub page: u64,
-    pub pages: u64,
-    pub total: u64,
 }
 
 /// Name: required, at most 255 characters. Description: required, at most
@@ -171,6 +168,7 @@ mod tests {
             display_url: "d".into(),
             thumb_400_url: "s".into(),
             thumb_800_url: "l".into(),
+            favourite: false,
         };
         assert_eq!(card(1600, 800).srcset(), "s 400w, l 800w");
         assert_eq!(card(800, 1600).srcset(), "s 200w, l 400w");

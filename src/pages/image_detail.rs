@@ -4,9 +4,10 @@ use leptos_router::hooks::use_params_map;
 
 use super::not_found::NotFoundPage;
 use crate::{
-    api::images::{get_image, DeleteImage, UpdateImage},
+    api::images::{get_image, TrashImage, UpdateImage},
     components::{
         escape::title_text,
+        favourite::FavouriteButton,
         form::{submit_handler, use_form_action, FormMessages},
         image_form::EditImageForm,
     },
@@ -46,8 +47,8 @@ fn with_image<V: IntoView + 'static>(
     }
 }
 
-/// `/images/<id>/`: the display copy, its name and description, and the
-/// forms to edit and delete it.
+/// `/images/<id>/`: the display copy, its name and description, its star,
+/// the form to edit it, "Download" and "Move to trash".
 #[component]
 pub fn ImageDetailPage() -> impl IntoView {
     with_image(|card| view! { <ImageDetail card/> })
@@ -68,7 +69,8 @@ fn ImageDetail(card: ImageCard) -> impl IntoView {
     };
     let name = typed("name", &card.name);
     let description = typed("description", &card.description);
-    let delete_url = format!("{}delete/", card.page_url());
+    let trash = use_form_action::<TrashImage>(vec![]);
+    let favourite = RwSignal::new(card.favourite);
     view! {
         <Title text=title_text(&card.name)/>
         <p><a href="/images/">"← My images"</a></p>
@@ -77,38 +79,24 @@ fn ImageDetail(card: ImageCard) -> impl IntoView {
                 <img src=card.display_url.clone() width=card.width height=card.height alt=card.name.clone()/>
             </figure>
             <div class="image-info">
-                <h1>{card.name.clone()}</h1>
+                <div class="title-row">
+                    <h1>{card.name.clone()}</h1>
+                    <FavouriteButton id=card.id favourite on_change=Callback::new(move |v| favourite.set(v)) back=card.page_url()/>
+                </div>
                 <p class="description">{card.description.clone()}</p>
                 <details class="card" open=move || !errors.get().is_empty()>
                     <summary>"Edit name and description"</summary>
                     <EditImageForm card=card.clone() action=form.action errors name description/>
                 </details>
-                <a class="button danger" href=delete_url>"Delete…"</a>
+                <div class="actions">
+                    <a class="button" href=card.download_url() download="">"Download"</a>
+                    <form method="post" action=format!("/images/{}/trash/", card.id) class="inline" on:submit=submit_handler(trash.action)>
+                        <input type="hidden" name="id" value=card.id/>
+                        <button type="submit" class="danger">"Move to trash"</button>
+                    </form>
+                </div>
+                <FormMessages errors=trash.errors/>
             </div>
         </article>
     }
-}
-
-/// `/images/<id>/delete/`: asks before deleting (the no-JavaScript way; the
-/// lightbox asks with a dialog).
-#[component]
-pub fn ImageDeletePage() -> impl IntoView {
-    with_image(|card| {
-        let id = card.id;
-        let form = use_form_action::<DeleteImage>(vec![]);
-        view! {
-            <Title text="Delete image"/>
-            <section class="card narrow">
-                <h1>"Delete image"</h1>
-                <img class="delete-preview" src=card.thumb_400_url.clone() width=card.width height=card.height alt=card.name.clone()/>
-                <p>"Delete “" {card.name.clone()} "”? This cannot be undone."</p>
-                <form method="post" action=format!("/images/{id}/delete/") on:submit=submit_handler(form.action)>
-                    <FormMessages errors=form.errors/>
-                    <input type="hidden" name="id" value=id/>
-                    <button type="submit" class="danger">"Delete"</button>
-                </form>
-                <p class="muted"><a href=card.page_url()>"Cancel"</a></p>
-            </section>
-        }
-    })
 }

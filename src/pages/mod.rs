@@ -9,4 +9,5 @@ pub mod logout;
 pub mod not_found;
 pub mod password;
 pub mod register;
+pub mod trash;
 pub mod upload;

@@ -137,6 +137,9 @@ pub struct Config {
     /// How old a stored file without a row must be before the sweep at
     /// start removes it (younger ones may be an upload under way elsewhere).
     pub media_sweep_grace: Duration,
+    /// How long trashed images are kept before the purge deletes them
+    /// (`TRASH_DAYS`, whole days).
+    pub trash_retention: Duration,
     /// Peers whose `X-Forwarded-For` is believed (the nginx in front).
     pub trusted_proxies: Vec<IpAddr>,
     pub uploads: UploadLimits,
@@ -241,6 +244,7 @@ impl Config {
         let session_absolute_lifetime = duration("SESSION_ABSOLUTE_LIFETIME", "30days")?;
         let session_cleanup_period = duration("SESSION_CLEANUP_PERIOD", "1h")?;
         let media_sweep_grace = any_duration("MEDIA_SWEEP_GRACE", "10m")?;
+        let trash_retention = Duration::from_secs(number("TRASH_DAYS", 30)?.min(36_500) * 86_400);
         let proxies_raw = get("TRUSTED_PROXIES", "")?;
         let trusted_proxies = proxies_raw
             .split(',')
@@ -259,6 +263,7 @@ impl Config {
             session_absolute_lifetime,
             session_cleanup_period,
             media_sweep_grace,
+            trash_retention,
             trusted_proxies,
             uploads,
             keep_originals,
@@ -317,6 +322,7 @@ mod tests {
         assert_eq!(c.session_idle_timeout, Duration::from_secs(14 * 86_400));
         assert_eq!(c.session_cleanup_period, Duration::from_secs(3600));
         assert_eq!(c.media_sweep_grace, Duration::from_secs(600));
+        assert_eq!(c.trash_retention, Duration::from_secs(30 * 86_400));
         assert!(c.trusted_proxies.is_empty());
         assert_eq!(c.uploads.max_bytes, 20 * 1024 * 1024);
         assert_eq!(c.uploads.max_pixels, 50_000_000);
@@ -371,6 +377,7 @@ mod tests {
             ("TRUSTED_PROXIES", "nginx"),
             ("MAX_UPLOAD_BYTES", "20MB"),
             ("KEEP_ORIGINALS", "sometimes"),
+            ("TRASH_DAYS", "0"),
             ("MEDIA_ACCEL_REDIRECT", "protected"),
         ] {
             let e = config(&[(name, value)]).unwrap_err();

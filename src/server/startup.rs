@@ -74,14 +74,32 @@ pub async fn build_state(
     })
 }
 
-/// The server's jobs: expired sessions are deleted every
-/// `SESSION_CLEANUP_PERIOD`, and once at start the media sweep removes files
-/// no row refers to that are older than `MEDIA_SWEEP_GRACE`.
+/// The server's jobs: expired sessions are deleted and the trash is purged
+/// of images older than `TRASH_DAYS` every `SESSION_CLEANUP_PERIOD` (and at
+/// start); once at start the media sweep removes files no row refers to that
+/// are older than `MEDIA_SWEEP_GRACE`. Every replica may run them: each is
+/// one idempotent statement per item.
 pub fn spawn_background_jobs(state: &AppState) {
     session::spawn_expired_deletion(
         state.session_store.clone(),
         state.config.session_cleanup_period,
     );
+    let (db, library, config) = (
+        state.db.clone(),
+        state.library.clone(),
+        state.config.clone(),
+    );
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(config.session_cleanup_period);
+        loop {
+            every.tick().await;
+            match library::trash::purge(&db, &library, config.trash_retention).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "trash purged"),
+                Err(err) => tracing::error!(%err, "trash purge failed"),
+            }
+        }
+    });
     let (db, library, grace) = (
         state.db.clone(),
         state.library.clone(),

@@ -1,6 +1,8 @@
 //! `GET /media/<key>/<file>`: an image's files, to its owner only. Anyone
 //! else, logged in or not, gets 404, exactly as for a key that does not
-//! exist. With `MEDIA_ACCEL_REDIRECT` set, nginx sends the bytes.
+//! exist, and so does an image in the trash. `GET /images/<id>/download/`:
+//! the same file as an attachment with a name made from the image's. With
+//! `MEDIA_ACCEL_REDIRECT` set, nginx sends the bytes.
 
 use axum::{
     body::Body,
@@ -13,9 +15,14 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::{
     entities::image,
-    model::user::CurrentUser,
+    error::AppError,
+    model::{
+        image::{StoredFormat, Variant},
+        user::CurrentUser,
+    },
     server::{
         library::{
+            self, original_file_name,
             storage::{is_valid_file_name, is_valid_key},
             stored_file_names,
         },
@@ -29,7 +36,7 @@ pub async fn serve(
     req: Request,
 ) -> Response {
     match find(&state, &key, &file, req.extensions().get::<CurrentUser>()).await {
-        Ok(Some(content_type)) => respond(&state, &key, &file, content_type).await,
+        Ok(Some(content_type)) => respond(&state, &key, &file, content_type, None).await,
         Ok(None) => not_found(),
         Err(err) => {
             tracing::error!(%err, "media lookup failed");
@@ -53,6 +60,7 @@ async fn find(
     let Some(row) = image::Entity::find()
         .filter(image::Column::FileKey.eq(key))
         .filter(image::Column::UserId.eq(user.id))
+        .filter(image::Column::DeletedAt.is_null())
         .one(&state.db)
         .await?
     else {
@@ -73,7 +81,105 @@ fn content_type(file: &str) -> &'static str {
     }
 }
 
-async fn respond(state: &AppState, key: &str, file: &str, content_type: &'static str) -> Response {
+/// `GET /images/<id>/download/`: the original when it was kept, else the
+/// display copy, as an attachment named after the image.
+pub async fn download(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response {
+    let (Some(user), Ok(id)) = (req.extensions().get::<CurrentUser>(), id.parse::<i32>()) else {
+        return not_found();
+    };
+    let model = match library::find_own(&state.db, user.id, id).await {
+        Ok(model) => model,
+        Err(AppError::NotFound) => return not_found(),
+        Err(err) => {
+            tracing::error!(%err, "download lookup failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let file = match &model.original_ext {
+        Some(ext) => original_file_name(ext),
+        None => Variant::Display.file_name(StoredFormat::from_column(&model.format)),
+    };
+    let extension = file.rsplit('.').next().unwrap_or("jpg");
+    let disposition = attachment(&model.name, extension);
+    respond(
+        &state,
+        &model.file_key,
+        &file,
+        content_type(&file),
+        Some(disposition),
+    )
+    .await
+}
+
+/// `GET /trash/<id>/thumb/`: the small thumbnail of an image in the
+/// owner's trash, so the trash page can show what it holds.
+pub async fn trashed_thumb(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response {
+    let (Some(user), Ok(id)) = (req.extensions().get::<CurrentUser>(), id.parse::<i32>()) else {
+        return not_found();
+    };
+    match library::trash::find_trashed(&state.db, user.id, id).await {
+        Ok(model) => {
+            let file = Variant::Thumb400.file_name(StoredFormat::from_column(&model.format));
+            respond(&state, &model.file_key, &file, content_type(&file), None).await
+        }
+        Err(AppError::NotFound) => not_found(),
+        Err(err) => {
+            tracing::error!(%err, "trash thumbnail lookup failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// `Content-Disposition: attachment` with a file name made safe from the
+/// image's name: an ASCII `filename` for old clients and the UTF-8 name in
+/// `filename*` (RFC 6266).
+fn attachment(name: &str, extension: &str) -> HeaderValue {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(100)
+        .collect();
+    let stem = safe.trim_matches(|c: char| c == '.' || c == ' ' || c == '_');
+    let stem = if stem.is_empty() { "image" } else { stem };
+    let file = format!("{stem}.{extension}");
+    let ascii: String = file
+        .chars()
+        .map(|c| if c.is_ascii() { c } else { '_' })
+        .collect();
+    let encoded: String = file
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    HeaderValue::from_str(&format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
+
+async fn respond(
+    state: &AppState,
+    key: &str,
+    file: &str,
+    content_type: &'static str,
+    disposition: Option<HeaderValue>,
+) -> Response {
     let mut res = if let Some(prefix) = &state.config.media_accel_redirect {
         let mut res = Response::new(Body::empty());
         if let Ok(v) = HeaderValue::from_str(&format!("{prefix}{key}/{file}")) {
@@ -103,12 +209,21 @@ async fn respond(state: &AppState, key: &str, file: &str, content_type: &'static
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; sandbox"),
     );
-    // A key's files never change (an edit changes the row, not the files):
-    // the browser may keep them, but only for this user.
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=31536000, immutable"),
-    );
+    if let Some(disposition) = disposition {
+        headers.insert(header::CONTENT_DISPOSITION, disposition);
+        // The name follows the image's, which can change.
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+    } else {
+        // A key's files never change (an edit changes the row, not the
+        // files): the browser may keep them, but only for this user.
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, max-age=31536000, immutable"),
+        );
+    }
     res
 }
 
@@ -122,4 +237,30 @@ fn not_found() -> Response {
         "Not found\n",
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::attachment;
+
+    #[test]
+    fn attachment_names_are_safe() {
+        let value = |name: &str| attachment(name, "jpg").to_str().unwrap().to_owned();
+        assert_eq!(
+            value("Sunset"),
+            r#"attachment; filename="Sunset.jpg"; filename*=UTF-8''Sunset.jpg"#
+        );
+        assert_eq!(
+            value("../../etc/passwd\"\r\n"),
+            r#"attachment; filename="etc_passwd.jpg"; filename*=UTF-8''etc_passwd.jpg"#
+        );
+        assert_eq!(
+            value("Café à Paris"),
+            r#"attachment; filename="Caf_ _ Paris.jpg"; filename*=UTF-8''Caf%C3%A9%20%C3%A0%20Paris.jpg"#
+        );
+        assert_eq!(
+            value("///"),
+            r#"attachment; filename="image.jpg"; filename*=UTF-8''image.jpg"#
+        );
+    }
 }

@@ -29,7 +29,7 @@ use super::{
     state::AppState,
 };
 use crate::{
-    api::{accounts, images},
+    api::{accounts, images, trash},
     app::{shell, App},
 };
 use forms::submit;
@@ -48,7 +48,13 @@ pub fn router(state: AppState) -> Router {
         .route("/logout/", post(submit::<accounts::Logout>))
         .route("/password/", post(submit::<accounts::ChangePassword>))
         .route("/images/{id}/", post(submit::<images::UpdateImage>))
-        .route("/images/{id}/delete/", post(submit::<images::DeleteImage>))
+        .route("/images/{id}/favourite/", post(submit::<images::SetFavourite>))
+        .route("/images/{id}/trash/", post(submit::<images::TrashImage>))
+        .route("/images/{id}/download/", get(media::download))
+        .route("/trash/{id}/restore/", post(submit::<trash::RestoreImage>))
+        .route("/trash/{id}/delete/", post(submit::<trash::DeleteForever>))
+        .route("/trash/empty/", post(submit::<trash::EmptyTrash>))
+        .route("/trash/{id}/thumb/", get(media::trashed_thumb))
         .route(
             "/upload/",
             post(upload::upload).layer(DefaultBodyLimit::max(

@@ -3,8 +3,10 @@
 //! it, so a failure between steps never leaves a row without files; files
 //! without a row are cleaned up on the spot, or by the sweep.
 
+pub mod gallery;
 pub mod processing;
 pub mod storage;
+pub mod trash;
 
 use std::{
     sync::Arc,
@@ -12,9 +14,8 @@ use std::{
 };
 
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    Set,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, Set,
 };
 use tokio::sync::Semaphore;
 
@@ -22,7 +23,7 @@ use super::config::{Config, UploadLimits};
 use crate::{
     entities::image,
     error::AppError,
-    model::image::{validate_fields, GalleryPage, ImageCard, StoredFormat, Variant, PAGE_SIZE},
+    model::image::{validate_fields, ImageCard, StoredFormat, Variant},
 };
 use processing::ImageError;
 use storage::{LocalStorage, MediaStorage};
@@ -66,6 +67,7 @@ pub fn card(model: &image::Model) -> ImageCard {
         display_url: url(Variant::Display),
         thumb_400_url: url(Variant::Thumb400),
         thumb_800_url: url(Variant::Thumb800),
+        favourite: model.favourite,
     }
 }
 
@@ -152,6 +154,9 @@ pub async fn create(
         format: Set(processed.format.column().to_owned()),
         original_ext: Set(keep_original.then(|| processed.original_ext.to_owned())),
         legacy_id: Set(legacy_id),
+        favourite: Set(false),
+        deleted_at: Set(None),
+        edited_at: Set(None),
         ..Default::default()
     };
     match row.insert(db).await {
@@ -163,72 +168,15 @@ pub async fn create(
     }
 }
 
-async fn discard_files(library: &Library, key: &str) {
+pub(super) async fn discard_files(library: &Library, key: &str) {
     if let Err(err) = library.storage.delete(key).await {
         // The sweep removes them later.
         tracing::error!(%err, key, "could not remove the files of a failed upload");
     }
 }
 
-/// One page (1-based) of the user's images, newest first.
-pub async fn list(
-    db: &DatabaseConnection,
-    user_id: i32,
-    page: u64,
-) -> Result<GalleryPage, AppError> {
-    let page = page.max(1);
-    let (mut rows, mut total) = page_and_total(db, user_id, page).await?;
-    let mut pages = total.div_ceil(PAGE_SIZE).max(1);
-    let mut page = page;
-    if rows.is_empty() && page > 1 {
-        // Past the end (the window count comes with rows only): count, and
-        // show the last page.
-        total = gallery_query(user_id).count(db).await?;
-        pages = total.div_ceil(PAGE_SIZE).max(1);
-        page = pages;
-        (rows, _) = page_and_total(db, user_id, page).await?;
-    }
-    Ok(GalleryPage {
-        images: rows.iter().map(card).collect(),
-        page,
-        pages,
-        total,
-    })
-}
-
-/// The user's images, newest first.
-fn gallery_query(user_id: i32) -> sea_orm::Select<image::Entity> {
-    image::Entity::find()
-        .filter(image::Column::UserId.eq(user_id))
-        .order_by_desc(image::Column::CreatedAt)
-        .order_by_desc(image::Column::Id)
-}
-
-/// One page (1-based) of the user's images and, from the same statement
-/// (`COUNT(*) OVER ()`), how many there are in all: one round trip.
-async fn page_and_total(
-    db: &DatabaseConnection,
-    user_id: i32,
-    page: u64,
-) -> Result<(Vec<image::Model>, u64), sea_orm::DbErr> {
-    let statement = gallery_query(user_id)
-        .expr_as(Expr::cust("COUNT(*) OVER ()"), "total")
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-        .build(db.get_database_backend());
-    let rows = db.query_all(statement).await?;
-    let total = match rows.first() {
-        Some(row) => row.try_get::<i64>("", "total")?.max(0) as u64,
-        None => 0,
-    };
-    let models = rows
-        .iter()
-        .map(|row| image::Model::from_query_result(row, ""))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((models, total))
-}
-
-/// The user's own image: anyone else's, or none, is "not found".
+/// The user's own image in the gallery: anyone else's, one in the trash,
+/// or none, is "not found".
 pub async fn find_own(
     db: &DatabaseConnection,
     user_id: i32,
@@ -236,9 +184,30 @@ pub async fn find_own(
 ) -> Result<image::Model, AppError> {
     image::Entity::find_by_id(id)
         .filter(image::Column::UserId.eq(user_id))
+        .filter(image::Column::DeletedAt.is_null())
         .one(db)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// Stars or unstars one of the user's images; answers whether it is starred.
+pub async fn set_favourite(
+    db: &DatabaseConnection,
+    user_id: i32,
+    id: i32,
+    favourite: bool,
+) -> Result<bool, AppError> {
+    let result = image::Entity::update_many()
+        .col_expr(image::Column::Favourite, Expr::value(favourite))
+        .filter(image::Column::Id.eq(id))
+        .filter(image::Column::UserId.eq(user_id))
+        .filter(image::Column::DeletedAt.is_null())
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(favourite)
 }
 
 pub async fn update(
@@ -253,21 +222,8 @@ pub async fn update(
     let mut active: image::ActiveModel = model.into();
     active.name = Set(name.trim().to_owned());
     active.description = Set(description.trim().to_owned());
+    active.edited_at = Set(Some(chrono::Utc::now().fixed_offset()));
     Ok(active.update(db).await?)
-}
-
-/// Deletes the row, then the files (a crash between leaves only files,
-/// which the sweep removes).
-pub async fn delete(
-    db: &DatabaseConnection,
-    library: &Library,
-    user_id: i32,
-    id: i32,
-) -> Result<(), AppError> {
-    let model = find_own(db, user_id, id).await?;
-    image::Entity::delete_by_id(model.id).exec(db).await?;
-    discard_files(library, &model.file_key).await;
-    Ok(())
 }
 
 /// Removes stored files that no row refers to and that are older than

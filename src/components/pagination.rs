@@ -1,0 +1,29 @@
+//! Page links under a grid: plain links, so paging works without
+//! JavaScript and every page has its own URL.
+
+use leptos::prelude::*;
+
+/// Links to pages `1..=pages` of a list now on `page`; `link(n)` is page
+/// `n`'s URL.
+#[component]
+pub fn Pagination(page: u64, pages: u64, link: impl Fn(u64) -> String + 'static) -> impl IntoView {
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pagination" aria-label="Pages">
+                {(page > 1).then(|| view! { <a class="button" rel="prev" href=link(page - 1)>"← Previous"</a> })}
+                <ol>
+                    {(1..=pages)
+                        .map(|n| {
+                            if n == page {
+                                view! { <li><span aria-current="page">{n}</span></li> }.into_any()
+                            } else {
+                                view! { <li><a href=link(n)>{n}</a></li> }.into_any()
+                            }
+                        })
+                        .collect_view()}
+                </ol>
+                {(page < pages).then(|| view! { <a class="button" rel="next" href=link(page + 1)>"Next →"</a> })}
+            </nav>
+        }
+    })
+}

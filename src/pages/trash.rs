@@ -1,0 +1,139 @@
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::de::DeserializeOwned;
+
+use crate::{
+    api::{
+        trash::{list_trash, DeleteForever, EmptyTrash, RestoreImage},
+        FormSuccess,
+    },
+    components::{
+        form::{submit_handler, use_form_action, FormMessages},
+        pagination::Pagination,
+    },
+    error::AppError,
+    model::trash::{TrashPage, TrashedImage},
+};
+
+/// `/trash/?page=N`: images moved to the trash, to restore or delete for
+/// good; they go by themselves after `TRASH_DAYS`.
+#[component]
+pub fn TrashPage() -> impl IntoView {
+    let params = use_query_map();
+    let page = move || {
+        params
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u64>().ok())
+            .unwrap_or(1)
+    };
+    let trash = Resource::new_blocking(page, list_trash);
+    view! {
+        <Title text="Trash"/>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match trash.await {
+                    Ok(page) => view! { <Trash page/> }.into_any(),
+                    Err(err) => view! { <div class="alert error" role="alert"><p>{err.to_string()}</p></div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Trash(page: TrashPage) -> impl IntoView {
+    let empty = use_form_action::<EmptyTrash>(vec![]);
+    let head = view! {
+        <div class="page-head">
+            <h1>"Trash"</h1>
+            {(page.total > 0).then(|| view! {
+                <form method="post" action="/trash/empty/" class="inline"
+                    on:submit=confirmed("Delete everything in the trash forever? This cannot be undone.", empty.action)>
+                    <button type="submit" class="danger">"Empty trash"</button>
+                </form>
+            })}
+        </div>
+        <FormMessages errors=empty.errors/>
+    };
+    if page.total == 0 {
+        return view! {
+            {head}
+            <section class="empty-state">
+                <p class="big">"The trash is empty."</p>
+                <p>{format!("Images you move to the trash stay here for {} days, then are deleted for good.", page.keep_days)}</p>
+            </section>
+        }
+        .into_any();
+    }
+    view! {
+        {head}
+        <p class="muted">{format!(
+            "{} in the trash. Each is deleted for good {} days after it was trashed.",
+            if page.total == 1 { "1 image".to_owned() } else { format!("{} images", page.total) },
+            page.keep_days
+        )}</p>
+        <ul class="gallery trash" aria-label="Images in the trash">
+            {page.images.into_iter().map(|item| view! { <TrashedItem item/> }).collect_view()}
+        </ul>
+        <Pagination page=page.page pages=page.pages link=|n| format!("/trash/?page={n}")/>
+    }
+    .into_any()
+}
+
+#[component]
+fn TrashedItem(item: TrashedImage) -> impl IntoView {
+    let card = item.card;
+    let id = card.id;
+    let restore = use_form_action::<RestoreImage>(vec![]);
+    let delete = use_form_action::<DeleteForever>(vec![]);
+    let question = format!("Delete “{}” forever? This cannot be undone.", card.name);
+    view! {
+        <li class="thumb trashed">
+            <figure>
+                <img src=item.thumb_url width=card.width height=card.height loading="lazy" alt=card.name.clone()/>
+                <figcaption>
+                    <span class="thumb-name">{card.name.clone()}</span>
+                    <span class="muted">"Deleted for good on " <time datetime=item.purge_on.clone()>{item.purge_on.clone()}</time></span>
+                </figcaption>
+            </figure>
+            <div class="trash-actions">
+                <form method="post" action=format!("/trash/{id}/restore/") on:submit=submit_handler(restore.action)>
+                    <input type="hidden" name="id" value=id/>
+                    <button type="submit" aria-describedby=format!("trashed-{id}")>"Restore"</button>
+                </form>
+                <form method="post" action=format!("/trash/{id}/delete/") on:submit=confirmed(question, delete.action)>
+                    <input type="hidden" name="id" value=id/>
+                    <button type="submit" class="danger">"Delete forever"</button>
+                </form>
+            </div>
+            <span id=format!("trashed-{id}") class="visually-hidden">{card.name}</span>
+            <FormMessages errors=restore.errors/>
+            <FormMessages errors=delete.errors/>
+        </li>
+    }
+}
+
+/// A submit handler that asks `question` first (hydrated only; without
+/// JavaScript the post goes straight ahead, the trash being the first
+/// step already).
+fn confirmed<S>(
+    question: impl Into<String>,
+    action: ServerAction<S>,
+) -> impl Fn(leptos::ev::SubmitEvent) + Clone
+where
+    S: ServerFn<Error = AppError> + DeserializeOwned + Clone + Send + Sync + 'static,
+    S::Output: FormSuccess + Send + Sync + 'static,
+{
+    let question = question.into();
+    let submit = submit_handler(action);
+    move |ev: leptos::ev::SubmitEvent| {
+        if window().confirm_with_message(&question).unwrap_or(false) {
+            submit(ev);
+        } else {
+            ev.prevent_default();
+        }
+    }
+}
