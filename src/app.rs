@@ -61,7 +61,7 @@ fn set_content_security_policy() {
     };
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; \
+         style-src 'self'; img-src 'self' data: blob:; connect-src 'self' blob:; object-src 'none'; \
          base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     );
     if let Ok(value) = http::HeaderValue::from_str(&policy) {

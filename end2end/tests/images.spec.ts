@@ -271,3 +271,58 @@ test.describe("without JavaScript", () => {
     await expect(page.getByRole("list", { name: "Images in the trash" }).locator(".thumb-name")).toHaveText(["Gradient, edited"]);
   });
 });
+
+test.describe("upload queue", () => {
+  // The refused file's 415 shows in the console as a failed resource.
+  test.use({ allowConsole: [/status of 415/] });
+
+test("the upload page checks shared fields before sending, and one bad file does not stall the rest", async ({ page }) => {
+  await signUp(page, "orderly");
+  await page.goto("/upload/");
+  await waitForHydration(page);
+  // One file: Name, then Description, then the file.
+  const labels = await page.locator("form label").allTextContents();
+  expect(labels.slice(0, 3)).toEqual(["Name", "Description", "Image file"]);
+
+  const files = await canvasFiles(page, [
+    { name: "one.png", width: 120, height: 90 },
+    { name: "two.png", width: 120, height: 90 },
+    { name: "three.png", width: 120, height: 90 },
+  ]);
+  await page.locator(".dropzone").dispatchEvent("drop", { dataTransfer: files });
+  const items = page.locator(".upload-item");
+  await expect(items).toHaveCount(3);
+  // Small files read in KB, not "0.0 MB"; each has a preview.
+  await expect(items.locator(".upload-size").first()).toHaveText(/^\d+ KB$/);
+  await expect(items.locator("img.upload-preview")).toHaveCount(3);
+
+  // Empty description: nothing is sent, the message sits at the field.
+  let uploads = 0;
+  page.on("request", (req) => {
+    if (req.method() === "POST" && new URL(req.url()).pathname === "/upload/") uploads += 1;
+  });
+  await page.getByRole("button", { name: "Upload 3 images" }).click();
+  const description = page.getByLabel("Description");
+  await expect(page.locator(".field", { has: description })).toContainText("Please write a description.");
+  await expect(description).toHaveAttribute("aria-invalid", "true");
+  await expect(items.locator(".upload-status")).toHaveText(["Waiting", "Waiting", "Waiting"]);
+  expect(uploads).toBe(0);
+
+  // A file the server refuses fails alone; the others go up.
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(["not an image"], "broken.png", { type: "image/png" }));
+    document.querySelector(".dropzone")!.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await expect(items).toHaveCount(4);
+  await items.nth(1).getByRole("button", { name: "Cancel" }).click();
+  await description.fill("Three good, one broken");
+  await page.getByRole("button", { name: "Upload 3 images" }).click();
+  await expect(items.locator(".upload-status")).toHaveText(["Done", "Done", "Failed"]);
+  await expect(items.nth(2)).toContainText(/not an image|JPEG, PNG, GIF or WebP|format/i);
+  // It stays on the page for the failure to be seen.
+  await expect(page).toHaveURL("/upload/");
+  await page.goto("/images/");
+  await expect(page.locator(".thumb-name")).toHaveText(["three", "one"]);
+});
+});

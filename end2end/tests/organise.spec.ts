@@ -11,7 +11,7 @@ const names = (page: Page) => grid(page).locator(".thumb-name");
 /** The gallery card of the image called `name`. */
 const card = (page: Page, name: string) => grid(page).locator(".thumb").filter({ hasText: name });
 /** A card's star (or the lightbox's, or the image page's). */
-const star = (scope: Page | Locator) => scope.getByRole("button", { name: "Favourite" });
+const star = (scope: Page | Locator) => scope.getByRole("button", { name: "Favourite", exact: true });
 const trashItems = (page: Page) => page.getByRole("list", { name: "Images in the trash" }).getByRole("listitem");
 const searchBox = (page: Page) => page.getByRole("searchbox", { name: "Search" });
 const searchButton = (page: Page) => page.getByRole("button", { name: "Search", exact: true });
@@ -118,7 +118,7 @@ test("the lightbox: slideshow, star, download link", async ({ page }) => {
   await card(page, "three").getByRole("link").click();
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByRole("heading")).toHaveText("three");
-  await expect(dialog.getByRole("link", { name: "Download" })).toHaveAttribute("href", /^\/images\/\d+\/download\/$/);
+  await expect(dialog.getByRole("link", { name: "Download", exact: true })).toHaveAttribute("href", /^\/images\/\d+\/download\/$/);
 
   // Space starts the slideshow (focus is on the thumbnail's link, which
   // Space does not follow); the next image comes by itself within 5 s.
@@ -166,7 +166,7 @@ test("move to trash from the lightbox, find it in the trash, restore it whole", 
   expect((await page.request.get(src)).status()).toBe(404);
 
   await waitForHydration(page);
-  await nav(page).getByRole("link", { name: "Trash" }).click();
+  await nav(page).getByRole("link", { name: "Trash", exact: true }).click();
   await expect(page).toHaveURL("/trash/");
   await expect(page.getByRole("heading", { name: "Trash", exact: true })).toBeVisible();
   const item = trashItems(page);
@@ -264,7 +264,7 @@ test("download from the image's page: the file, named after the image", async ({
   await page.goto((await card(page, "Night sky/stars?").getByRole("link").getAttribute("href"))!);
   await expect(page.getByRole("heading", { name: "Night sky/stars?" })).toBeVisible();
 
-  const link = page.getByRole("link", { name: "Download" });
+  const link = page.getByRole("link", { name: "Download", exact: true });
   await expect(link).toHaveAttribute("href", /^\/images\/\d+\/download\/$/);
   await expect(link).toHaveAttribute("download", "");
   const res = await page.request.get((await link.getAttribute("href"))!);
@@ -368,7 +368,7 @@ test.describe("without JavaScript", () => {
     await expect(page).toHaveURL("/images/");
     await expect(page.getByText("No images yet.")).toBeVisible();
 
-    await nav(page).getByRole("link", { name: "Trash" }).click();
+    await nav(page).getByRole("link", { name: "Trash", exact: true }).click();
     await expect(page).toHaveURL("/trash/");
     await expect(trashItems(page).locator(".thumb-name")).toHaveText(["Lighthouse"]);
     await trashItems(page).getByRole("button", { name: "Restore" }).click();

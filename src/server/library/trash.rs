@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use sea_orm::{
     sea_query::Expr, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 
 use super::{card, discard_files, gallery::page_and_total, Library};
@@ -138,22 +138,49 @@ pub async fn purge(
 }
 
 /// Deletes the trashed rows matching `condition`, then the files of
-/// exactly those rows. (`RETURNING` needs SQLite ≥ 3.35, which sqlx
-/// bundles; sea-orm's `sqlite-use-returning-for-3_35` lets it use it.)
+/// exactly those rows. The rows are read and deleted in one transaction,
+/// locked (`FOR UPDATE`) on Postgres; SQLite has one writer, and a write
+/// committed after our read fails our delete instead. So an image restored
+/// at the same moment is either restored whole or deleted whole. (Not
+/// `DELETE … RETURNING`: SQLite answered it with "no such table" on
+/// connections opened while others were busy.)
 async fn delete_trashed(
     db: &DatabaseConnection,
     library: &Library,
     condition: Condition,
 ) -> Result<usize, AppError> {
-    let removed = image::Entity::delete_many()
+    let txn = db.begin().await?;
+    let doomed: Vec<(i32, String)> = image::Entity::find()
+        .select_only()
+        .column(image::Column::Id)
+        .column(image::Column::FileKey)
         .filter(image::Column::DeletedAt.is_not_null())
         .filter(condition)
-        .exec_with_returning(db)
+        .lock_exclusive()
+        .into_tuple()
+        .all(&txn)
         .await?;
-    for model in &removed {
-        discard_files(library, &model.file_key).await;
+    if doomed.is_empty() {
+        txn.commit().await?;
+        return Ok(0);
     }
-    Ok(removed.len())
+    let deleted = image::Entity::delete_many()
+        .filter(image::Column::Id.is_in(doomed.iter().map(|(id, _)| *id)))
+        .filter(image::Column::DeletedAt.is_not_null())
+        .exec(&txn)
+        .await?;
+    if deleted.rows_affected != doomed.len() as u64 {
+        txn.rollback().await?;
+        return Err(AppError::internal(
+            "emptying the trash",
+            "the trash changed while it was being emptied",
+        ));
+    }
+    txn.commit().await?;
+    for (_, key) in &doomed {
+        discard_files(library, key).await;
+    }
+    Ok(doomed.len())
 }
 
 /// One page (1-based) of the user's trash, most recently trashed first.
