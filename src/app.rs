@@ -11,6 +11,7 @@ use crate::{
     components::{navbar::NavBar, theme_toggle::Theme},
     model::user::provide_current_user,
     pages::{
+        albums::{AlbumPage, AlbumsPage, NewAlbumPage},
         gallery::ImagesPage,
         home::HomePage,
         image_detail::ImageDetailPage,
@@ -94,8 +95,11 @@ pub fn App() -> impl IntoView {
                     // JavaScript (streamed parts would need a script to land).
                     <Route path=path!("/images/") view=ImagesPage ssr=SsrMode::Async/>
                     <Route path=path!("/images/:id/") view=ImageDetailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/upload/") view=UploadPage/>
+                    <Route path=path!("/upload/") view=UploadPage ssr=SsrMode::Async/>
                     <Route path=path!("/trash/") view=TrashPage ssr=SsrMode::Async/>
+                    <Route path=path!("/albums/") view=AlbumsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/albums/new/") view=NewAlbumPage/>
+                    <Route path=path!("/albums/:id/") view=AlbumPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -10,6 +10,7 @@ mod m20261128_000002_add_users_session_epoch;
 mod m20261128_000003_add_images_variants;
 mod m20261128_000004_add_legacy_ids;
 mod m20261128_000005_organise_images;
+mod m20261128_000006_create_albums;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_add_images_variants::Migration),
             Box::new(m20261128_000004_add_legacy_ids::Migration),
             Box::new(m20261128_000005_organise_images::Migration),
+            Box::new(m20261128_000006_create_albums::Migration),
         ]
     }
 }

@@ -20,23 +20,29 @@ use crate::{
 
 /// One page of the current user's gallery: `q` searches names and
 /// descriptions (best match first, `sort` then ignored), `favourites`
-/// keeps starred images only.
+/// keeps starred images only, `album` the images of that album.
 #[server(prefix = "/api", endpoint = "list_images")]
 pub async fn list_images(
     page: u64,
     #[server(default)] q: String,
     #[server(default)] sort: Sort,
     #[server(default)] favourites: bool,
+    #[server(default)] album: Option<i32>,
 ) -> Result<GalleryPage, AppError> {
     let query = GalleryQuery {
         q: clean_search(&q),
         sort,
         favourites,
         page: page.max(1),
+        album,
     };
-    with_user(
-        |ctx, user| async move { library::gallery::list(&ctx.state.db, user.id, &query).await },
-    )
+    with_user(|ctx, user| async move {
+        if let Some(album) = album {
+            // Someone else's album: not found, rather than an empty page.
+            library::albums::find_own(&ctx.state.db, user.id, album).await?;
+        }
+        library::gallery::list(&ctx.state.db, user.id, &query).await
+    })
     .await
 }
 

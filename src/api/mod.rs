@@ -9,6 +9,7 @@
 //! server function and one page.
 
 pub mod accounts;
+pub mod albums;
 pub mod images;
 pub mod trash;
 

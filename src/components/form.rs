@@ -135,6 +135,28 @@ where
     }
 }
 
+/// A submit handler that asks `question` first, then runs the server
+/// function (hydrated only: without JavaScript the post goes straight
+/// ahead, so use it where the step can be undone or was asked for before).
+pub fn confirmed<S>(
+    question: impl Into<String>,
+    action: ServerAction<S>,
+) -> impl Fn(leptos::ev::SubmitEvent) + Clone
+where
+    S: ServerFn<Error = AppError> + DeserializeOwned + Clone + Send + Sync + 'static,
+    S::Output: FormSuccess + Send + Sync + 'static,
+{
+    let question = question.into();
+    let submit = submit_handler(action);
+    move |ev: leptos::ev::SubmitEvent| {
+        if window().confirm_with_message(&question).unwrap_or(false) {
+            submit(ev);
+        } else {
+            ev.prevent_default();
+        }
+    }
+}
+
 /// A form page's form: a plain post to `action` (or to this very URL when
 /// there is none), the server function `S` once hydrated; the form's
 /// messages, `children` (its fields) and the submit button.

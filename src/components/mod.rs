@@ -1,9 +1,11 @@
 //! UI pieces shared by several pages.
 
+pub mod album_membership;
 pub mod escape;
 pub mod favourite;
 pub mod form;
 pub mod image_form;
+pub mod image_grid;
 pub mod lightbox;
 pub mod navbar;
 pub mod page;

@@ -9,6 +9,7 @@ pub fn NavBar() -> impl IntoView {
         Some(user) => view! {
             <li><a href="/upload/">"Upload image"</a></li>
             <li><a href="/images/">"My images"</a></li>
+            <li><a href="/albums/">"Albums"</a></li>
             <li><a href="/trash/">"Trash"</a></li>
             <li><a class="username" href="/password/" title="Change password">{user.username}</a></li>
             <li>

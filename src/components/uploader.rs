@@ -11,7 +11,10 @@ use leptos::prelude::*;
 use super::form::{Field, FieldMessages, TextAreaField};
 use crate::{
     error::FieldErrors,
-    model::image::{validate_fields, DESCRIPTION_MAX, NAME_MAX},
+    model::{
+        album::AlbumChoice,
+        image::{validate_fields, DESCRIPTION_MAX, NAME_MAX},
+    },
 };
 
 // Sending and Done are set by the browser-only code.
@@ -39,7 +42,16 @@ struct Item {
 }
 
 #[component]
-pub fn Uploader(errors: Signal<FieldErrors>, name: String, description: String) -> impl IntoView {
+pub fn Uploader(
+    errors: Signal<FieldErrors>,
+    name: String,
+    description: String,
+    /// The user's albums, to choose one to upload into.
+    albums: Vec<AlbumChoice>,
+    /// The album chosen at first.
+    album: Option<i32>,
+) -> impl IntoView {
+    let album_value = RwSignal::new(album.map(|a| a.to_string()).unwrap_or_default());
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let queue = RwSignal::new(Vec::<Item>::new());
@@ -121,7 +133,12 @@ pub fn Uploader(errors: Signal<FieldErrors>, name: String, description: String) 
             }
         }
         #[cfg(feature = "hydrate")]
-        browser::upload_all(files, queue, description, busy);
+        browser::upload_all(
+            files,
+            queue,
+            (description, album_value.get_untracked()),
+            busy,
+        );
     };
     let cancel = move |item: Item| {
         #[cfg(feature = "hydrate")]
@@ -147,6 +164,17 @@ pub fn Uploader(errors: Signal<FieldErrors>, name: String, description: String) 
                 maxlength=DESCRIPTION_MAX help="Shared by every image in the list above."
                 help_hidden=Signal::derive(move || queue.with(|q| q.len() < 2))
                 on_input=Callback::new(move |v| description_value.set(v))/>
+            {(!albums.is_empty()).then(|| view! {
+                <div class="field">
+                    <label for="id_album">"Album"</label>
+                    <select id="id_album" name="album" on:change=move |ev| album_value.set(event_target_value(&ev))>
+                        <option value="" selected=album.is_none()>"No album"</option>
+                        {albums.into_iter().map(|a| view! {
+                            <option value=a.id selected=album == Some(a.id)>{a.name}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
             <div
                 class="dropzone"
                 class:dragging=move || dragging.get()
@@ -326,13 +354,14 @@ mod browser {
         (0..files.length()).filter_map(|i| files.get(i)).collect()
     }
 
-    /// Sends the waiting items one after another; a failure is marked on
-    /// its item and the next goes on. When every item is done, goes to the
-    /// gallery; if some failed, stays for them to be fixed and sent again.
+    /// Sends the waiting items one after another with the shared
+    /// (description, album); a failure is marked on its item and the next
+    /// goes on. When every item is done, goes to the album (or the gallery);
+    /// if some failed, stays for them to be fixed and sent again.
     pub fn upload_all(
         files: Files,
         queue: RwSignal<Vec<Item>>,
-        description: String,
+        shared: (String, String),
         busy: RwSignal<bool>,
     ) {
         let next = queue.with_untracked(|q| {
@@ -350,19 +379,23 @@ mod browser {
                 && queue
                     .with_untracked(|q| q.iter().any(|i| i.status.get_untracked() == Status::Done))
             {
-                let _ = window().location().set_href("/images/");
+                let next = match shared.1.parse::<i32>() {
+                    Ok(album) => crate::model::album::album_url(album),
+                    Err(_) => "/images/".to_owned(),
+                };
+                let _ = window().location().set_href(&next);
             }
             return;
         };
         busy.set(true);
         let Some(file) = files.file(item.id) else {
             item.status.set(Status::Cancelled);
-            return upload_all(files, queue, description, busy);
+            return upload_all(files, queue, shared, busy);
         };
         item.status.set(Status::Sending);
         item.error.set(None);
         item.progress.set(0.0);
-        let sent_description = description.clone();
+        let sent = shared.clone();
         let done = move |result: Result<(), String>| {
             files.set_request(item.id, None);
             if item.status.get_untracked() == Status::Cancelled {
@@ -379,15 +412,9 @@ mod browser {
                     }
                 }
             }
-            upload_all(files, queue, description.clone(), busy);
+            upload_all(files, queue, shared.clone(), busy);
         };
-        match send(
-            &file,
-            &item.name.get_untracked(),
-            &sent_description,
-            item,
-            done.clone(),
-        ) {
+        match send(&file, &item.name.get_untracked(), &sent, item, done.clone()) {
             Ok(xhr) => files.set_request(item.id, Some(xhr)),
             Err(message) => done(Err(message)),
         }
@@ -396,7 +423,7 @@ mod browser {
     fn send(
         file: &File,
         name: &str,
-        description: &str,
+        (description, album): &(String, String),
         item: Item,
         done: impl Fn(Result<(), String>) + Clone + 'static,
     ) -> Result<XmlHttpRequest, String> {
@@ -405,6 +432,7 @@ mod browser {
         form.append_with_str("name", name).map_err(js)?;
         form.append_with_str("description", description)
             .map_err(js)?;
+        form.append_with_str("album", album).map_err(js)?;
         form.append_with_blob_and_filename("image", file, &file.name())
             .map_err(js)?;
 

@@ -1,9 +1,13 @@
 //! SeaORM entities, one module per table (see `migration/` for the schema).
 
+pub mod album;
+pub mod album_image;
 pub mod image;
 pub mod user;
 
 pub mod prelude {
+    pub use super::album::Entity as Album;
+    pub use super::album_image::Entity as AlbumImage;
     pub use super::image::Entity as Image;
     pub use super::user::Entity as User;
 }

@@ -63,6 +63,8 @@ pub struct GalleryQuery {
     pub favourites: bool,
     /// 1-based.
     pub page: u64,
+    /// Only this album's images (from the route, not the query string).
+    pub album: Option<i32>,
 }
 
 impl Default for GalleryQuery {
@@ -72,6 +74,7 @@ impl Default for GalleryQuery {
             sort: Sort::default(),
             favourites: false,
             page: 1,
+            album: None,
         }
     }
 }
@@ -90,6 +93,7 @@ impl GalleryQuery {
                 .and_then(|p| p.parse().ok())
                 .unwrap_or(1)
                 .max(1),
+            album: None,
         }
     }
 

@@ -2,6 +2,7 @@
 //! what a form may hold. Limits live here once, so the server's checks and
 //! the inputs' `maxlength` cannot disagree.
 
+pub mod album;
 pub mod gallery;
 pub mod image;
 pub mod trash;

@@ -6,6 +6,7 @@ use super::not_found::NotFoundPage;
 use crate::{
     api::images::{get_image, TrashImage, UpdateImage},
     components::{
+        album_membership::AlbumMembership,
         escape::title_text,
         favourite::FavouriteButton,
         form::{submit_handler, use_form_action, FormMessages},
@@ -96,6 +97,7 @@ fn ImageDetail(card: ImageCard) -> impl IntoView {
                     </form>
                 </div>
                 <FormMessages errors=trash.errors/>
+                <AlbumMembership image_id=card.id back=card.page_url()/>
             </div>
         </article>
     }

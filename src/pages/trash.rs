@@ -1,19 +1,13 @@
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use serde::de::DeserializeOwned;
 
 use crate::{
-    api::{
-        trash::{list_trash, DeleteForever, EmptyTrash, RestoreImage},
-        FormSuccess,
-    },
+    api::trash::{list_trash, DeleteForever, EmptyTrash, RestoreImage},
     components::{
-        form::{submit_handler, use_form_action, FormMessages},
+        form::{confirmed, submit_handler, use_form_action, FormMessages},
         pagination::Pagination,
     },
-    error::AppError,
     model::trash::{TrashPage, TrashedImage},
 };
 
@@ -113,27 +107,5 @@ fn TrashedItem(item: TrashedImage) -> impl IntoView {
             <FormMessages errors=restore.errors/>
             <FormMessages errors=delete.errors/>
         </li>
-    }
-}
-
-/// A submit handler that asks `question` first (hydrated only; without
-/// JavaScript the post goes straight ahead, the trash being the first
-/// step already).
-fn confirmed<S>(
-    question: impl Into<String>,
-    action: ServerAction<S>,
-) -> impl Fn(leptos::ev::SubmitEvent) + Clone
-where
-    S: ServerFn<Error = AppError> + DeserializeOwned + Clone + Send + Sync + 'static,
-    S::Output: FormSuccess + Send + Sync + 'static,
-{
-    let question = question.into();
-    let submit = submit_handler(action);
-    move |ev: leptos::ev::SubmitEvent| {
-        if window().confirm_with_message(&question).unwrap_or(false) {
-            submit(ev);
-        } else {
-            ev.prevent_default();
-        }
     }
 }

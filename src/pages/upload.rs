@@ -1,8 +1,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::images::UploadImage,
+    api::{albums::album_choices, images::UploadImage},
     components::{
         form::{use_feedback, FormMessages},
         uploader::Uploader,
@@ -22,12 +23,31 @@ pub fn UploadPage() -> impl IntoView {
             .map(|e| e.field_errors())
             .unwrap_or_default(),
     );
+    // `?album=<id>` (an album's "Upload to this album"), or what a failed
+    // post chose.
+    let chosen = feedback.value("album");
+    let query = use_query_map();
+    let album = chosen
+        .parse::<i32>()
+        .ok()
+        .or_else(|| query.with_untracked(|q| q.get("album").and_then(|a| a.parse().ok())));
+    let albums = Resource::new_blocking(|| (), |_| album_choices(0));
+    let name = feedback.value("name");
+    let description = feedback.value("description");
     view! {
         <Title text="Upload image"/>
         <section class="card upload-card">
             <h1>"Upload image"</h1>
             <FormMessages errors/>
-            <Uploader errors name=feedback.value("name") description=feedback.value("description")/>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || {
+                    let (name, description) = (name.clone(), description.clone());
+                    Suspend::new(async move {
+                        let albums = albums.await.unwrap_or_default();
+                        view! { <Uploader errors name description albums album/> }
+                    })
+                }}
+            </Suspense>
         </section>
     }
 }

@@ -14,7 +14,7 @@ use axum::{
 use crate::{error::AppError, model::user::CurrentUser};
 
 /// Pages only a logged-in user may see; others are sent to log in first.
-pub const PROTECTED_PATHS: &[&str] = &["/images/", "/upload/", "/password/", "/trash/"];
+pub const PROTECTED_PATHS: &[&str] = &["/images/", "/upload/", "/password/", "/trash/", "/albums/"];
 /// Pages a logged-in user has no use for; they go to their gallery.
 const LOGGED_OUT_ONLY: &[&str] = &["/", "/login/", "/register/"];
 

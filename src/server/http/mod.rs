@@ -29,7 +29,7 @@ use super::{
     state::AppState,
 };
 use crate::{
-    api::{accounts, images, trash},
+    api::{accounts, albums, images, trash},
     app::{shell, App},
 };
 use forms::submit;
@@ -54,6 +54,12 @@ pub fn router(state: AppState) -> Router {
         .route("/trash/{id}/restore/", post(submit::<trash::RestoreImage>))
         .route("/trash/{id}/delete/", post(submit::<trash::DeleteForever>))
         .route("/trash/empty/", post(submit::<trash::EmptyTrash>))
+        .route("/albums/new/", post(submit::<albums::CreateAlbum>))
+        .route("/albums/{id}/", post(submit::<albums::UpdateAlbum>))
+        .route("/albums/{id}/delete/", post(submit::<albums::DeleteAlbum>))
+        .route("/albums/add/", post(submit::<albums::AddToAlbum>))
+        .route("/albums/remove/", post(submit::<albums::RemoveFromAlbum>))
+        .route("/albums/cover/", post(submit::<albums::SetAlbumCover>))
         .route("/trash/{id}/thumb/", get(media::trashed_thumb))
         .route(
             "/upload/",

@@ -20,6 +20,7 @@ use crate::{
     components::form::{form_key, FormFeedback},
     error::AppError,
     model::{
+        album::album_url,
         image::{validate_fields, DESCRIPTION_MAX},
         user::CurrentUser,
     },
@@ -33,6 +34,8 @@ const TEXT_FIELD_MAX_BYTES: usize = 64 * 1024;
 struct UploadForm {
     name: String,
     description: String,
+    /// The album to put the image in, if any.
+    album: Option<i32>,
     image: Option<Vec<u8>>,
 }
 
@@ -60,19 +63,33 @@ pub async fn upload(State(state): State<AppState>, req: Request) -> Response {
                 errors,
             });
         };
+        if let Some(album) = form.album {
+            // Before the bytes are processed: someone else's album is "not
+            // found", like everywhere else.
+            library::albums::find_own(&state.db, user.id, album).await?;
+        }
         let new_image = library::NewImage {
             user_id: user.id,
             name: &form.name,
             description: &form.description,
             legacy_id: None,
         };
-        library::create(&state.db, &state.library, new_image, image).await
+        let model = library::create(&state.db, &state.library, new_image, image).await?;
+        if let Some(album) = form.album {
+            // The image is kept even if this fails; it is then in the
+            // gallery only, and the error says so.
+            library::albums::add_images(&state.db, user.id, album, &[model.id]).await?;
+        }
+        Ok((model, form.album))
     }
     .await;
 
     match (result, wants_json) {
-        (Ok(model), true) => (StatusCode::CREATED, Json(library::card(&model))).into_response(),
-        (Ok(_), false) => Redirect::to("/images/").into_response(),
+        (Ok((model, _)), true) => {
+            (StatusCode::CREATED, Json(library::card(&model))).into_response()
+        }
+        (Ok((_, Some(album))), false) => Redirect::to(&album_url(album)).into_response(),
+        (Ok((_, None)), false) => Redirect::to("/images/").into_response(),
         (Err(err), true) => err.into_response(),
         (Err(AppError::Unauthenticated), false) => {
             Redirect::to("/login/?next=%2Fupload%2F").into_response()
@@ -129,6 +146,7 @@ async fn read_form(
     let mut form = UploadForm {
         name: String::new(),
         description: String::new(),
+        album: None,
         image: None,
     };
     let bad_body = |e: axum::extract::multipart::MultipartError| {
@@ -151,7 +169,7 @@ async fn read_form(
                 }
                 form.image = Some(bytes);
             }
-            "name" | "description" => {
+            "name" | "description" | "album" => {
                 let mut bytes = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(bad_body)? {
                     if bytes.len() + chunk.len() > TEXT_FIELD_MAX_BYTES {
@@ -166,10 +184,15 @@ async fn read_form(
                 let text = String::from_utf8(bytes)
                     .map_err(|_| AppError::field(400, &field_name, "This must be UTF-8 text."))?;
                 typed.push((field_name.clone(), text.clone()));
-                if field_name == "name" {
-                    form.name = text;
-                } else {
-                    form.description = text;
+                match field_name.as_str() {
+                    "name" => form.name = text,
+                    "description" => form.description = text,
+                    _ if text.trim().is_empty() => form.album = None,
+                    _ => {
+                        form.album = Some(text.trim().parse().map_err(|_| {
+                            AppError::field(400, "album", "Choose an album from the list.")
+                        })?)
+                    }
                 }
             }
             // Unknown fields are read and ignored.

@@ -15,7 +15,7 @@ use sea_orm::{
 
 use super::card;
 use crate::{
-    entities::image,
+    entities::{album_image, image},
     error::AppError,
     model::gallery::{search_words, GalleryPage, GalleryQuery, Sort, PAGE_SIZE},
 };
@@ -60,6 +60,17 @@ fn gallery_select(
         .filter(image::Column::DeletedAt.is_null());
     if query.favourites {
         select = select.filter(image::Column::Favourite.eq(true));
+    }
+    if let Some(album_id) = query.album {
+        select = select.filter(
+            image::Column::Id.in_subquery(
+                Query::select()
+                    .column(album_image::Column::ImageId)
+                    .from(album_image::Entity)
+                    .and_where(album_image::Column::AlbumId.eq(album_id))
+                    .to_owned(),
+            ),
+        );
     }
     let words = search_words(&query.q);
     if words.is_empty() {

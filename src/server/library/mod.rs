@@ -3,6 +3,7 @@
 //! it, so a failure between steps never leaves a row without files; files
 //! without a row are cleaned up on the spot, or by the sweep.
 
+pub mod albums;
 pub mod gallery;
 pub mod processing;
 pub mod storage;
@@ -51,13 +52,13 @@ impl Library {
 }
 
 /// The URL of one stored file of an image.
-pub fn media_url(model: &image::Model, file_name: &str) -> String {
-    format!("/media/{}/{file_name}", model.file_key)
+pub fn media_url(file_key: &str, file_name: &str) -> String {
+    format!("/media/{file_key}/{file_name}")
 }
 
 pub fn card(model: &image::Model) -> ImageCard {
     let format = StoredFormat::from_column(&model.format);
-    let url = |variant: Variant| media_url(model, &variant.file_name(format));
+    let url = |variant: Variant| media_url(&model.file_key, &variant.file_name(format));
     ImageCard {
         id: model.id,
         name: model.name.clone(),

@@ -1,0 +1,125 @@
+//! The grid of images shared by the gallery and an album: the search,
+//! order and favourites form, the thumbnails with their stars, the count,
+//! page links and the lightbox.
+
+use leptos::prelude::*;
+
+use super::{
+    favourite::{favourite_of, FavouriteButton},
+    lightbox::Lightbox,
+    pagination::Pagination,
+};
+use crate::model::{
+    gallery::{GalleryPage, GalleryQuery, Sort, SEARCH_MAX},
+    image::ImageCard,
+};
+
+/// Search, order and the favourites filter: a GET form, so the result is a
+/// URL under `base`. Once hydrated, changing the order or the filter applies at once.
+#[component]
+pub fn GalleryTools(query: GalleryQuery, base: String) -> impl IntoView {
+    let form = NodeRef::<leptos::html::Form>::new();
+    let apply = move |_| {
+        if let Some(form) = form.get_untracked() {
+            let _ = form.request_submit();
+        }
+    };
+    let searching = query.is_search();
+    view! {
+        <form class="gallery-tools" method="get" action=base role="search" node_ref=form>
+            <div class="search">
+                <label for="gallery-search">"Search"</label>
+                <input id="gallery-search" type="search" name="q" value=query.q.clone()
+                    maxlength=SEARCH_MAX placeholder="Words in names or descriptions"/>
+                <button type="submit">"Search"</button>
+            </div>
+            <div class="filters">
+                <label for="gallery-sort">"Sort"</label>
+                <select id="gallery-sort" name="sort" on:change=apply disabled=searching
+                    title=searching.then_some("Search results come best match first")>
+                    {Sort::ALL
+                        .into_iter()
+                        .map(|s| view! { <option value=s.param() selected=s == query.sort>{s.label()}</option> })
+                        .collect_view()}
+                </select>
+                <label class="check">
+                    <input type="checkbox" name="favourites" value="1" checked=query.favourites on:change=apply/>
+                    "Favourites"
+                </label>
+            </div>
+        </form>
+    }
+}
+
+/// A page of images under `base` (`/images/`, `/albums/<id>/`); the page
+/// shows its own empty state.
+#[component]
+pub fn ImageGrid(page: GalleryPage, query: GalleryQuery, base: String) -> impl IntoView {
+    let here = query.url(&base, page.page);
+    let images = RwSignal::new(page.images);
+    let open = RwSignal::new(None::<usize>);
+    let summary = if query.is_search() {
+        format!("{} found", count_text(page.total))
+    } else {
+        count_text(page.total)
+    };
+    view! {
+        <p class="muted gallery-count" role="status">{summary}</p>
+        <ul class="gallery" aria-label="Images">
+            <For
+                each=move || images.get().into_iter().enumerate()
+                key=|(_, card)| (card.id, card.name.clone())
+                children=move |(index, card)| view! { <Thumb card index open images back=here.clone()/> }
+            />
+        </ul>
+        <Pagination page=page.page pages=page.pages link=move |n| query.url(&base, n)/>
+        <Lightbox images open/>
+    }
+}
+
+pub fn count_text(total: u64) -> String {
+    if total == 1 {
+        "1 image".to_owned()
+    } else {
+        format!("{total} images")
+    }
+}
+
+/// A thumbnail. Without JavaScript it links to the image's page; once
+/// hydrated a click opens the lightbox instead.
+#[component]
+fn Thumb(
+    card: ImageCard,
+    index: usize,
+    open: RwSignal<Option<usize>>,
+    images: RwSignal<Vec<ImageCard>>,
+    back: String,
+) -> impl IntoView {
+    let href = card.page_url();
+    let srcset = card.srcset();
+    let (favourite, set_favourite) = favourite_of(images, card.id);
+    view! {
+        <li class="thumb">
+            <a
+                href=href
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    open.set(Some(index));
+                }
+            >
+                <img
+                    src=card.thumb_400_url.clone()
+                    srcset=srcset
+                    sizes="(max-width: 600px) 50vw, (max-width: 1100px) 33vw, 270px"
+                    width=card.width
+                    height=card.height
+                    loading="lazy"
+                    decoding="async"
+                    alt=card.name.clone()
+                />
+                <span class="thumb-name">{card.name.clone()}</span>
+            </a>
+            <FavouriteButton id=card.id favourite on_change=set_favourite back/>
+        </li>
+    }
+}

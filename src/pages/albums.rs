@@ -1,0 +1,202 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::not_found::NotFoundPage;
+use crate::{
+    api::{
+        albums::{get_album, list_albums, CreateAlbum, DeleteAlbum, UpdateAlbum},
+        images::list_images,
+    },
+    components::{
+        escape::title_text,
+        form::{confirmed, use_form_action, Field, FormMessages, PageForm, TextAreaField},
+        image_grid::{count_text, GalleryTools, ImageGrid},
+        page::PageSection,
+    },
+    error::AppError,
+    model::{
+        album::AlbumCard,
+        gallery::GalleryQuery,
+        image::{DESCRIPTION_MAX, NAME_MAX},
+    },
+};
+
+/// `/albums/`: the user's albums as a grid of covers.
+#[component]
+pub fn AlbumsPage() -> impl IntoView {
+    let albums = Resource::new_blocking(|| (), |_| list_albums());
+    view! {
+        <Title text="Albums"/>
+        <div class="page-head">
+            <h1>"Albums"</h1>
+            <a class="button primary" href="/albums/new/">"New album"</a>
+        </div>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match albums.await {
+                    Ok(list) if list.is_empty() => view! {
+                        <section class="empty-state">
+                            <p class="big">"No albums yet."</p>
+                            <p>"An album gathers images under a name; an image can be in several."</p>
+                        </section>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="gallery albums" aria-label="Albums">
+                            {list.into_iter().map(|album| view! { <AlbumTile album/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(err) => view! { <div class="alert error" role="alert"><p>{err.to_string()}</p></div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AlbumTile(album: AlbumCard) -> impl IntoView {
+    view! {
+        <li class="thumb album-tile">
+            <a href=album.page_url()>
+                {match album.cover.clone() {
+                    Some(cover) => view! {
+                        <img src=cover.url width=cover.width height=cover.height loading="lazy" alt=""/>
+                    }.into_any(),
+                    None => view! { <span class="album-empty-cover" aria-hidden="true">"▦"</span> }.into_any(),
+                }}
+                <span class="thumb-name">{album.name.clone()}</span>
+                <span class="album-count muted">{count_text(album.count)}</span>
+            </a>
+        </li>
+    }
+}
+
+/// `/albums/new/`
+#[component]
+pub fn NewAlbumPage() -> impl IntoView {
+    let form = use_form_action::<CreateAlbum>(vec![]);
+    let errors = form.errors;
+    view! {
+        <PageSection title="New album">
+            <PageForm form action="/albums/new/" submit="Create album">
+                <Field name="name" label="Name" errors value=form.value("name") maxlength=NAME_MAX autofocus=true/>
+                <TextAreaField name="description" label="Description (optional)" errors
+                    text=form.value("description") maxlength=DESCRIPTION_MAX/>
+            </PageForm>
+            <p class="muted"><a href="/albums/">"Cancel"</a></p>
+        </PageSection>
+    }
+}
+
+/// `/albums/<id>/?q=…&sort=…&favourites=1&page=N`: one album's images, with
+/// the gallery's search, order, paging and lightbox, and its own edit and
+/// delete forms.
+#[component]
+pub fn AlbumPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i32>().ok())
+    });
+    let album = Resource::new_blocking(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_album(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match album.await {
+                    Ok(album) => view! { <Album album/> }.into_any(),
+                    Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
+                    Err(err) => view! { <div class="alert error" role="alert"><p>{err.to_string()}</p></div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Album(album: AlbumCard) -> impl IntoView {
+    let base = album.page_url();
+    let album_id = album.id;
+    let query_params = use_query_map();
+    let query = Memo::new(move |_| {
+        let mut query = query_params.with(|p| GalleryQuery::from_params(|name| p.get(name)));
+        query.album = Some(album_id);
+        query
+    });
+    let images = Resource::new_blocking(
+        move || query.get(),
+        |q| list_images(q.page, q.q, q.sort, q.favourites, q.album),
+    );
+    let edit = use_form_action::<UpdateAlbum>(vec![]);
+    let errors = edit.errors;
+    let delete = use_form_action::<DeleteAlbum>(vec![]);
+    let typed = |field: &str, saved: &str| {
+        let value = edit.value(field);
+        if value.is_empty() {
+            saved.to_owned()
+        } else {
+            value
+        }
+    };
+    let name = typed("name", &album.name);
+    let description = typed("description", &album.description);
+    let question = format!(
+        "Delete the album “{}”? Its images stay in your gallery.",
+        album.name
+    );
+    let grid_base = base.clone();
+    let tools_base = base.clone();
+    view! {
+        <Title text=title_text(&album.name)/>
+        <p><a href="/albums/">"← Albums"</a></p>
+        <div class="page-head">
+            <h1>{album.name.clone()}</h1>
+            <a class="button primary" href=format!("/upload/?album={album_id}")>"Upload to this album"</a>
+        </div>
+        {(!album.description.is_empty()).then(|| view! { <p class="description">{album.description.clone()}</p> })}
+        <div class="album-actions">
+            <details class="card" open=move || !errors.get().is_empty()>
+                <summary>"Edit album"</summary>
+                <PageForm form=edit submit="Save album">
+                    <input type="hidden" name="id" value=album_id/>
+                    <Field name="name" label="Name" errors value=name maxlength=NAME_MAX/>
+                    <TextAreaField name="description" label="Description (optional)" errors
+                        text=description maxlength=DESCRIPTION_MAX/>
+                </PageForm>
+            </details>
+            <form method="post" action=format!("/albums/{album_id}/delete/") class="inline"
+                on:submit=confirmed(question, delete.action)>
+                <input type="hidden" name="id" value=album_id/>
+                <button type="submit" class="danger">"Delete album"</button>
+            </form>
+            <FormMessages errors=delete.errors/>
+        </div>
+        {move || view! { <GalleryTools query=query.get() base=tools_base.clone()/> }}
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || {
+                let grid_base = grid_base.clone();
+                Suspend::new(async move {
+                    match images.await {
+                        Ok(page) if page.total == 0 => view! {
+                            <section class="empty-state">
+                                <p class="big">"Nothing here yet."</p>
+                                <p>"Add images from an image's page (“Add to album”), or upload straight into this album."</p>
+                            </section>
+                        }.into_any(),
+                        Ok(page) => view! { <ImageGrid page query=query.get_untracked() base=grid_base/> }.into_any(),
+                        Err(err) => view! { <div class="alert error" role="alert"><p>{err.to_string()}</p></div> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
