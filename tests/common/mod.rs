@@ -294,6 +294,26 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A plain-form upload (no JavaScript) into album `album` (as typed).
+    pub async fn upload_into(&self, name: &str, album: &str, bytes: Vec<u8>) -> reqwest::Response {
+        let form = reqwest::multipart::Form::new()
+            .text("name", name.to_owned())
+            .text("description", "into an album")
+            .text("album", album.to_owned())
+            .part(
+                "image",
+                reqwest::multipart::Part::bytes(bytes).file_name("photo.jpg"),
+            );
+        self.client
+            .post(self.url("/upload/"))
+            .header("origin", self.origin())
+            .header("accept", "text/html")
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Every file under the media root, relative to it.
     pub fn media_files(&self) -> Vec<String> {
         fn walk(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<String>) {
