@@ -1,7 +1,8 @@
 //! Organising a gallery over real HTTP, on each database: search (same
 //! results on SQLite's FTS5 and Postgres' tsvector), order, favourites,
 //! the trash (restore, delete forever, empty, the purge job), downloads,
-//! owner-only everything, and an older database upgrading in place.
+//! owner-only everything, bulk actions and ZIPs of a selection, and an
+//! older database upgrading in place.
 
 mod common;
 
@@ -25,6 +26,8 @@ on_each_backend! {
     the_purge_job_deletes_old_trash_with_its_files => the_purge_job_deletes_old_trash_with_its_files;
     downloads_are_attachments_with_safe_names => downloads_are_attachments_with_safe_names;
     an_older_database_upgrades_in_place => an_older_database_upgrades_in_place;
+    bulk_actions_are_all_or_nothing => bulk_actions_are_all_or_nothing;
+    a_zip_holds_the_selection_under_unique_names => a_zip_holds_the_selection_under_unique_names;
 }
 
 async fn upload(app: &TestApp, name: &str, description: &str) -> ImageCard {
@@ -390,4 +393,143 @@ async fn an_older_database_upgrades_in_place(db: TestDb) {
             .total,
         1
     );
+}
+
+async fn bulk_post(app: &TestApp, fields: &[(&str, &str)]) -> reqwest::Response {
+    app.post_form("/images/bulk/", fields).await
+}
+
+async fn bulk_actions_are_all_or_nothing(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.sign_up("ada").await;
+    let a = upload(&app, "a", "d").await.id.to_string();
+    let b = upload(&app, "b", "d").await.id.to_string();
+    let c = upload(&app, "c", "d").await.id.to_string();
+    let grace = TestApp::spawn(TestDb::borrowed(app.db.url.clone(), app.db.backend)).await;
+    grace.sign_up("grace").await;
+    let theirs = upload(&grace, "theirs", "d").await.id.to_string();
+
+    // Without JavaScript: repeated `ids`, one transaction.
+    let res = app
+        .post_form("/albums/new/", &[("name", "Set"), ("description", "")])
+        .await;
+    let album_url = res.headers()["location"].to_str().unwrap().to_owned();
+    let album = album_url
+        .trim_start_matches("/albums/")
+        .trim_end_matches('/')
+        .to_owned();
+    let add = [
+        ("action", "add"),
+        ("album", album.as_str()),
+        ("ids", &a),
+        ("ids", &b),
+        ("back", "/images/?sort=name"),
+    ];
+    let res = bulk_post(&app, &add).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/images/?sort=name");
+    let in_album = names(&app, &[("album", &album)]).await;
+    assert_eq!(in_album, ["b", "a"]);
+    // One foreign id: 404, nothing changed.
+    let res = bulk_post(&app, &[("action", "trash"), ("ids", &c), ("ids", &theirs)]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(names(&app, &[]).await, ["c", "b", "a"]);
+    assert_eq!(names(&grace, &[]).await, ["theirs"]);
+    let res = bulk_post(
+        &app,
+        &[("action", "remove"), ("in_album", &album), ("ids", &b)],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(names(&app, &[("album", &album)]).await, ["a"]);
+    let res = bulk_post(&app, &[("action", "trash"), ("ids", &a), ("ids", &c)]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(names(&app, &[]).await, ["b"]);
+    assert!(names(&app, &[("album", &album)]).await.is_empty());
+    // Bad input: a sentence and 400.
+    let res = bulk_post(&app, &[("action", "explode"), ("ids", &b)]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = bulk_post(&app, &[("action", "trash"), ("ids", "x")]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+
+    // Hydrated: the JSON server function.
+    let res = app
+        .client
+        .post(app.url("/api/bulk_images"))
+        .header("origin", app.origin())
+        .header("sec-fetch-site", "same-origin")
+        .json(&serde_json::json!({ "action": "Trash", "ids": [b.parse::<i32>().unwrap()] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(names(&app, &[]).await.is_empty());
+    let res = app
+        .client
+        .post(app.url("/api/bulk_images"))
+        .header("origin", app.origin())
+        .header("sec-fetch-site", "same-origin")
+        .json(&serde_json::json!({ "action": "Trash", "ids": [theirs.parse::<i32>().unwrap()] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+async fn a_zip_holds_the_selection_under_unique_names(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.sign_up("ada").await;
+    let one = upload(&app, "Sunset", "d").await;
+    let two = upload(&app, "sunset", "d").await;
+    let three = upload(&app, "../etc/passwd", "d").await;
+    let grace = TestApp::spawn(TestDb::borrowed(app.db.url.clone(), app.db.backend)).await;
+    grace.sign_up("grace").await;
+    let theirs = upload(&grace, "theirs", "d").await;
+
+    let url = cloudtalents::model::gallery::zip_url(&[one.id, two.id, three.id]);
+    let res = app.get(&url).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    assert_eq!(
+        res.headers()["content-disposition"],
+        "attachment; filename=\"cloudtalents-3-images.zip\""
+    );
+    let bytes = res.bytes().await.unwrap();
+    let entries = zip_entries(&bytes);
+    let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["etc_passwd.jpg", "sunset.jpg", "Sunset (2).jpg"]);
+    let display = app.get(&one.display_url).await.bytes().await.unwrap();
+    assert_eq!(entries[2].1, display.as_ref(), "stored whole");
+
+    // Someone else's id, a trashed one, or none: no ZIP.
+    for ids in [vec![one.id, theirs.id], vec![]] {
+        let res = app.get(&cloudtalents::model::gallery::zip_url(&ids)).await;
+        assert_ne!(res.status(), StatusCode::OK, "{ids:?}");
+    }
+    app.call("trash_image", &[("id", &two.id.to_string())])
+        .await;
+    let res = app
+        .get(&cloudtalents::model::gallery::zip_url(&[two.id]))
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+/// The (name, bytes) of each entry of a ZIP of stored entries, read from
+/// the local headers: enough to check ours without another ZIP library.
+fn zip_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let u16_at = |i: usize| u16::from_le_bytes([bytes[i], bytes[i + 1]]) as usize;
+    let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap()) as usize;
+    let mut entries = Vec::new();
+    let mut i = 0;
+    while u32_at(i) == 0x0403_4b50 {
+        assert_eq!(u16_at(i + 8), 0, "stored, not compressed");
+        let size = u32_at(i + 18);
+        let (name_len, extra_len) = (u16_at(i + 26), u16_at(i + 28));
+        let name = String::from_utf8(bytes[i + 30..i + 30 + name_len].to_vec()).unwrap();
+        let start = i + 30 + name_len + extra_len;
+        entries.push((name, bytes[start..start + size].to_vec()));
+        i = start + size;
+    }
+    assert_eq!(u32_at(i), 0x0201_4b50, "then the central directory");
+    entries
 }

@@ -286,7 +286,7 @@ test("download from the image's page: the file, named after the image", async ({
 
 test.describe("accessibility", () => {
   for (const theme of ["light", "dark"] as const) {
-    test(`gallery, trash and upload pages have no serious axe violations, ${theme} theme`, async ({ page, baseURL }) => {
+    test(`gallery, trash, upload, albums and album pages have no serious axe violations, ${theme} theme`, async ({ page, baseURL }) => {
       test.setTimeout(60_000);
       await signUp(page, `axe${theme}`);
       await dropAndUpload(page, ["Kept", "Trashed"]);
@@ -297,10 +297,23 @@ test.describe("accessibility", () => {
       await expect(page).toHaveURL("/images/");
       await expect(names(page)).toHaveText(["Kept"]);
 
+      // An album holding the kept image.
+      await page.goto("/albums/new/");
+      await waitForHydration(page);
+      await page.getByLabel("Name").fill("Axe album");
+      await page.getByRole("button", { name: "Create album" }).click();
+      await expect(page).toHaveURL(/\/albums\/\d+\/$/);
+      const album = new URL(page.url()).pathname;
+      await page.goto("/images/");
+      await page.goto((await card(page, "Kept").getByRole("link").getAttribute("href"))!);
+      await waitForHydration(page);
+      await page.getByRole("button", { name: "Add to album", exact: true }).click();
+      await expect(page.getByRole("button", { name: "Remove from album", exact: true })).toBeVisible();
+
       // The theme cookie (what the toggle sets) makes the server render it.
       await page.context().addCookies([{ name: "theme", value: theme, url: baseURL! }]);
       await page.emulateMedia({ colorScheme: theme });
-      for (const path of ["/images/", "/trash/", "/upload/"]) {
+      for (const path of ["/images/", "/trash/", "/upload/", "/albums/", album]) {
         await page.goto(path);
         await expect(page.locator("html")).toHaveAttribute("data-theme", theme);
         await waitForHydration(page);

@@ -13,7 +13,7 @@ use crate::{
 use crate::{
     error::AppError,
     model::{
-        gallery::{GalleryPage, Sort},
+        gallery::{BulkAction, GalleryPage, Sort},
         image::ImageCard,
     },
 };
@@ -92,6 +92,16 @@ pub async fn trash_image(id: i32) -> Result<String, AppError> {
     with_user(|ctx, user| async move {
         library::trash::trash(&ctx.state.db, user.id, &[id]).await?;
         Ok("/images/".to_owned())
+    })
+    .await
+}
+
+/// Trashes the selected images, or adds them to or removes them from an
+/// album: all or none, in one transaction. JSON in, for the list of ids.
+#[server(prefix = "/api", endpoint = "bulk_images", input = leptos::server_fn::codec::Json)]
+pub async fn bulk_images(action: BulkAction, ids: Vec<i32>) -> Result<(), AppError> {
+    with_user(|ctx, user| async move {
+        library::bulk::apply(&ctx.state.db, user.id, action, &ids).await
     })
     .await
 }

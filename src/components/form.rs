@@ -74,6 +74,17 @@ impl<S: ServerFn + 'static> FormState<S> {
     pub fn value(&self, name: &str) -> String {
         self.feedback.with_value(|f| f.value(name))
     }
+
+    /// What a failed plain post typed into `name`, else `saved`: an edit
+    /// form's starting value.
+    pub fn value_or(&self, name: &str, saved: &str) -> String {
+        let typed = self.value(name);
+        if typed.is_empty() {
+            saved.to_owned()
+        } else {
+            typed
+        }
+    }
 }
 
 /// Sets up a form page whose server function `S` answers where to go next.

@@ -8,8 +8,10 @@ use super::{
     favourite::{favourite_of, FavouriteButton},
     lightbox::Lightbox,
     pagination::Pagination,
+    selection::{SelectBox, Selection, SelectionBar},
 };
 use crate::model::{
+    album::AlbumChoice,
     gallery::{GalleryPage, GalleryQuery, Sort, SEARCH_MAX},
     image::ImageCard,
 };
@@ -51,13 +53,22 @@ pub fn GalleryTools(query: GalleryQuery, base: String) -> impl IntoView {
     }
 }
 
-/// A page of images under `base` (`/images/`, `/albums/<id>/`); the page
-/// shows its own empty state.
+/// A page of images under `base` (`/images/`, `/albums/<id>/`) with its
+/// selection bar (`albums` to add to; `in_album` when this is an album);
+/// the page shows its own empty state.
 #[component]
-pub fn ImageGrid(page: GalleryPage, query: GalleryQuery, base: String) -> impl IntoView {
+pub fn ImageGrid(
+    page: GalleryPage,
+    query: GalleryQuery,
+    base: String,
+    albums: Vec<AlbumChoice>,
+    #[prop(optional)] in_album: Option<i32>,
+) -> impl IntoView {
     let here = query.url(&base, page.page);
     let images = RwSignal::new(page.images);
     let open = RwSignal::new(None::<usize>);
+    let selection = Selection::new(images);
+    let lightbox_open = Signal::derive(move || open.get().is_some());
     let summary = if query.is_search() {
         format!("{} found", count_text(page.total))
     } else {
@@ -65,11 +76,12 @@ pub fn ImageGrid(page: GalleryPage, query: GalleryQuery, base: String) -> impl I
     };
     view! {
         <p class="muted gallery-count" role="status">{summary}</p>
-        <ul class="gallery" aria-label="Images">
+        <SelectionBar selection albums in_album back=here.clone() lightbox_open/>
+        <ul class="gallery" class:selecting=move || selection.active.get() aria-label="Images">
             <For
                 each=move || images.get().into_iter().enumerate()
                 key=|(_, card)| (card.id, card.name.clone())
-                children=move |(index, card)| view! { <Thumb card index open images back=here.clone()/> }
+                children=move |(index, card)| view! { <Thumb card index open images selection back=here.clone()/> }
             />
         </ul>
         <Pagination page=page.page pages=page.pages link=move |n| query.url(&base, n)/>
@@ -85,26 +97,33 @@ pub fn count_text(total: u64) -> String {
     }
 }
 
-/// A thumbnail. Without JavaScript it links to the image's page; once
-/// hydrated a click opens the lightbox instead.
+/// A thumbnail. Without JavaScript it links to the image's page (and has a
+/// checkbox for the selection form); once hydrated a click opens the
+/// lightbox, or selects in selection mode.
 #[component]
 fn Thumb(
     card: ImageCard,
     index: usize,
     open: RwSignal<Option<usize>>,
     images: RwSignal<Vec<ImageCard>>,
+    selection: Selection,
     back: String,
 ) -> impl IntoView {
     let href = card.page_url();
     let srcset = card.srcset();
     let (favourite, set_favourite) = favourite_of(images, card.id);
+    let id = card.id;
     view! {
-        <li class="thumb">
+        <li class="thumb" class:selected=move || selection.contains(id)>
+            <SelectBox selection index card_id=id name=card.name.clone()/>
             <a
                 href=href
                 on:click=move |ev| {
                     ev.prevent_default();
-                    open.set(Some(index));
+                    let toggle = ev.ctrl_key() || ev.meta_key();
+                    if !selection.click(index, ev.shift_key(), toggle) {
+                        open.set(Some(index));
+                    }
                 }
             >
                 <img

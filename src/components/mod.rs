@@ -10,5 +10,6 @@ pub mod lightbox;
 pub mod navbar;
 pub mod page;
 pub mod pagination;
+pub mod selection;
 pub mod theme_toggle;
 pub mod uploader;

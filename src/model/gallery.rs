@@ -141,6 +141,36 @@ pub fn search_words(q: &str) -> Vec<String> {
         .collect()
 }
 
+/// What the selection bar does to the selected images.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BulkAction {
+    Trash,
+    AddToAlbum(i32),
+    RemoveFromAlbum(i32),
+}
+
+impl BulkAction {
+    /// From a form's `action` (`trash`, `add`, `remove`), `album` (the
+    /// one chosen to add to) and `in_album` (the one shown) fields.
+    pub fn from_form(action: &str, album: Option<i32>, in_album: Option<i32>) -> Option<Self> {
+        match action {
+            "trash" => Some(BulkAction::Trash),
+            "add" => album.map(BulkAction::AddToAlbum),
+            "remove" => in_album.map(BulkAction::RemoveFromAlbum),
+            _ => None,
+        }
+    }
+}
+
+/// The URL of the ZIP of images `ids`.
+pub fn zip_url(ids: &[i32]) -> String {
+    let mut params = form_urlencoded::Serializer::new(String::new());
+    for id in ids {
+        params.append_pair("ids", &id.to_string());
+    }
+    format!("/images/zip/?{}", params.finish())
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GalleryPage {
     pub images: Vec<ImageCard>,

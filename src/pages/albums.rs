@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::not_found::NotFoundPage;
 use crate::{
     api::{
-        albums::{get_album, list_albums, CreateAlbum, DeleteAlbum, UpdateAlbum},
+        albums::{album_choices, get_album, list_albums, CreateAlbum, DeleteAlbum, UpdateAlbum},
         images::list_images,
     },
     components::{
@@ -136,19 +136,13 @@ fn Album(album: AlbumCard) -> impl IntoView {
         move || query.get(),
         |q| list_images(q.page, q.q, q.sort, q.favourites, q.album),
     );
+    // The other albums, for the selection bar's "Add to album".
+    let albums = Resource::new_blocking(|| (), |_| album_choices(0));
     let edit = use_form_action::<UpdateAlbum>(vec![]);
     let errors = edit.errors;
     let delete = use_form_action::<DeleteAlbum>(vec![]);
-    let typed = |field: &str, saved: &str| {
-        let value = edit.value(field);
-        if value.is_empty() {
-            saved.to_owned()
-        } else {
-            value
-        }
-    };
-    let name = typed("name", &album.name);
-    let description = typed("description", &album.description);
+    let name = edit.value_or("name", &album.name);
+    let description = edit.value_or("description", &album.description);
     let question = format!(
         "Delete the album “{}”? Its images stay in your gallery.",
         album.name
@@ -185,6 +179,8 @@ fn Album(album: AlbumCard) -> impl IntoView {
             {move || {
                 let grid_base = grid_base.clone();
                 Suspend::new(async move {
+                    let mut albums = albums.await.unwrap_or_default();
+                    albums.retain(|a| a.id != album_id);
                     match images.await {
                         Ok(page) if page.total == 0 => view! {
                             <section class="empty-state">
@@ -192,7 +188,9 @@ fn Album(album: AlbumCard) -> impl IntoView {
                                 <p>"Add images from an image's page (“Add to album”), or upload straight into this album."</p>
                             </section>
                         }.into_any(),
-                        Ok(page) => view! { <ImageGrid page query=query.get_untracked() base=grid_base/> }.into_any(),
+                        Ok(page) => view! {
+                            <ImageGrid page query=query.get_untracked() base=grid_base albums in_album=album_id/>
+                        }.into_any(),
                         Err(err) => view! { <div class="alert error" role="alert"><p>{err.to_string()}</p></div> }.into_any(),
                     }
                 })

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::images::list_images,
+    api::{albums::album_choices, images::list_images},
     components::image_grid::{GalleryTools, ImageGrid},
     model::gallery::GalleryQuery,
 };
@@ -19,6 +19,8 @@ pub fn ImagesPage() -> impl IntoView {
         move || query.get(),
         |q| list_images(q.page, q.q, q.sort, q.favourites, None),
     );
+    // For the selection bar's "Add to album".
+    let albums = Resource::new_blocking(|| (), |_| album_choices(0));
 
     view! {
         <Title text="My images"/>
@@ -29,9 +31,10 @@ pub fn ImagesPage() -> impl IntoView {
         {move || view! { <GalleryTools query=query.get() base="/images/".to_owned()/> }}
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let albums = albums.await.unwrap_or_default();
                 match gallery.await {
                     Ok(page) if page.total == 0 => view! { <EmptyGallery query=query.get_untracked()/> }.into_any(),
-                    Ok(page) => view! { <ImageGrid page query=query.get_untracked() base="/images/".to_owned()/> }.into_any(),
+                    Ok(page) => view! { <ImageGrid page query=query.get_untracked() base="/images/".to_owned() albums/> }.into_any(),
                     Err(err) => view! { <div class="alert error" role="alert"><p>{err.to_string()}</p></div> }.into_any(),
                 }
             })}

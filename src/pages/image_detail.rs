@@ -59,17 +59,8 @@ pub fn ImageDetailPage() -> impl IntoView {
 fn ImageDetail(card: ImageCard) -> impl IntoView {
     let form = use_form_action::<UpdateImage>(vec![]);
     let errors = form.errors;
-    // What a failed plain post typed, else the saved values.
-    let typed = |field: &str, saved: &str| {
-        let value = form.value(field);
-        if value.is_empty() {
-            saved.to_owned()
-        } else {
-            value
-        }
-    };
-    let name = typed("name", &card.name);
-    let description = typed("description", &card.description);
+    let name = form.value_or("name", &card.name);
+    let description = form.value_or("description", &card.description);
     let trash = use_form_action::<TrashImage>(vec![]);
     let favourite = RwSignal::new(card.favourite);
     view! {

@@ -22,7 +22,7 @@ use crate::{
     },
     server::{
         library::{
-            self, original_file_name,
+            self, archive,
             storage::{is_valid_file_name, is_valid_key},
             stored_file_names,
         },
@@ -88,21 +88,12 @@ pub async fn download(
     Path(id): Path<String>,
     req: Request,
 ) -> Response {
-    let (Some(user), Ok(id)) = (req.extensions().get::<CurrentUser>(), id.parse::<i32>()) else {
-        return not_found();
-    };
-    let model = match library::find_own(&state.db, user.id, id).await {
+    let user = req.extensions().get::<CurrentUser>();
+    let model = match own_image(&state, user, &id, library::find_own).await {
         Ok(model) => model,
-        Err(AppError::NotFound) => return not_found(),
-        Err(err) => {
-            tracing::error!(%err, "download lookup failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+        Err(res) => return res,
     };
-    let file = match &model.original_ext {
-        Some(ext) => original_file_name(ext),
-        None => Variant::Display.file_name(StoredFormat::from_column(&model.format)),
-    };
+    let file = archive::download_file(&model);
     let extension = file.rsplit('.').next().unwrap_or("jpg");
     let disposition = attachment(&model.name, extension);
     respond(
@@ -122,18 +113,35 @@ pub async fn trashed_thumb(
     Path(id): Path<String>,
     req: Request,
 ) -> Response {
-    let (Some(user), Ok(id)) = (req.extensions().get::<CurrentUser>(), id.parse::<i32>()) else {
-        return not_found();
+    let user = req.extensions().get::<CurrentUser>();
+    let model = match own_image(&state, user, &id, library::trash::find_trashed).await {
+        Ok(model) => model,
+        Err(res) => return res,
     };
-    match library::trash::find_trashed(&state.db, user.id, id).await {
-        Ok(model) => {
-            let file = Variant::Thumb400.file_name(StoredFormat::from_column(&model.format));
-            respond(&state, &model.file_key, &file, content_type(&file), None).await
-        }
-        Err(AppError::NotFound) => not_found(),
+    let file = Variant::Thumb400.file_name(StoredFormat::from_column(&model.format));
+    respond(&state, &model.file_key, &file, content_type(&file), None).await
+}
+
+/// The image `id` found by `find` for the logged-in user, or the response
+/// to give instead: 404 for anyone else, a bad id or none, 500 on failure.
+async fn own_image<'a, Fut>(
+    state: &'a AppState,
+    user: Option<&CurrentUser>,
+    id: &str,
+    find: impl FnOnce(&'a sea_orm::DatabaseConnection, i32, i32) -> Fut,
+) -> Result<image::Model, Response>
+where
+    Fut: std::future::Future<Output = Result<image::Model, AppError>>,
+{
+    let (Some(user), Ok(id)) = (user, id.parse::<i32>()) else {
+        return Err(not_found());
+    };
+    match find(&state.db, user.id, id).await {
+        Ok(model) => Ok(model),
+        Err(AppError::NotFound) => Err(not_found()),
         Err(err) => {
-            tracing::error!(%err, "trash thumbnail lookup failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            tracing::error!(%err, "image lookup failed");
+            Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
     }
 }
@@ -141,21 +149,8 @@ pub async fn trashed_thumb(
 /// `Content-Disposition: attachment` with a file name made safe from the
 /// image's name: an ASCII `filename` for old clients and the UTF-8 name in
 /// `filename*` (RFC 6266).
-fn attachment(name: &str, extension: &str) -> HeaderValue {
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(100)
-        .collect();
-    let stem = safe.trim_matches(|c: char| c == '.' || c == ' ' || c == '_');
-    let stem = if stem.is_empty() { "image" } else { stem };
-    let file = format!("{stem}.{extension}");
+pub(super) fn attachment(name: &str, extension: &str) -> HeaderValue {
+    let file = format!("{}.{extension}", archive::safe_stem(name));
     let ascii: String = file
         .chars()
         .map(|c| if c.is_ascii() { c } else { '_' })
@@ -227,7 +222,7 @@ async fn respond(
     res
 }
 
-fn not_found() -> Response {
+pub(super) fn not_found() -> Response {
     (
         StatusCode::NOT_FOUND,
         [

@@ -6,6 +6,7 @@ pub mod forms;
 pub mod health;
 pub mod layers;
 pub mod media;
+pub mod selection;
 pub mod upload;
 
 use std::{collections::HashSet, sync::Arc, time::Duration};
@@ -20,7 +21,12 @@ use axum::{
 };
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{
-    compression::CompressionLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer,
+    compression::{
+        predicate::{NotForContentType, Predicate},
+        CompressionLayer, DefaultPredicate,
+    },
+    set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
 };
 use tracing::Span;
 
@@ -51,6 +57,8 @@ pub fn router(state: AppState) -> Router {
         .route("/images/{id}/favourite/", post(submit::<images::SetFavourite>))
         .route("/images/{id}/trash/", post(submit::<images::TrashImage>))
         .route("/images/{id}/download/", get(media::download))
+        .route("/images/bulk/", post(selection::bulk_post))
+        .route("/images/zip/", get(selection::zip))
         .route("/trash/{id}/restore/", post(submit::<trash::RestoreImage>))
         .route("/trash/{id}/delete/", post(submit::<trash::DeleteForever>))
         .route("/trash/empty/", post(submit::<trash::EmptyTrash>))
@@ -84,7 +92,10 @@ pub fn router(state: AppState) -> Router {
             state.leptos_options.hash_files,
             layers::cache_control,
         ))
-        .layer(CompressionLayer::new())
+        // ZIPs of images do not shrink; don't spend CPU on them.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("application/zip")),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -4,6 +4,8 @@
 //! without a row are cleaned up on the spot, or by the sweep.
 
 pub mod albums;
+pub mod archive;
+pub mod bulk;
 pub mod gallery;
 pub mod processing;
 pub mod storage;

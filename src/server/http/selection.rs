@@ -1,0 +1,142 @@
+//! What the gallery's selection bar sends without JavaScript (hydrated, it
+//! calls `api::images::bulk_images`), and the ZIP of a selection.
+//!
+//! - `POST /images/bulk/`: fields `action` (`trash`, `add`, `remove`),
+//!   `ids` (repeated), `album`, `back`. Success goes back to `back`.
+//! - `GET /images/zip/?ids=…&ids=…`: a streamed ZIP of those images.
+
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+use tokio_util::io::ReaderStream;
+
+use super::media::not_found;
+use crate::{
+    api::images::local_path_or,
+    error::AppError,
+    model::{gallery::BulkAction, user::CurrentUser},
+    server::{
+        library::{archive, bulk},
+        state::AppState,
+    },
+};
+
+/// Far more than a page of ids.
+const BODY_LIMIT: usize = 64 * 1024;
+/// The pipe between the ZIP writer and the response.
+const PIPE_BYTES: usize = 256 * 1024;
+
+/// The selected ids and the other fields of a selection form or query.
+struct Selection {
+    ids: Vec<i32>,
+    action: String,
+    album: Option<i32>,
+    in_album: Option<i32>,
+    back: String,
+}
+
+fn selection(pairs: impl Iterator<Item = (String, String)>) -> Result<Selection, AppError> {
+    let mut selection = Selection {
+        ids: Vec::new(),
+        action: String::new(),
+        album: None,
+        in_album: None,
+        back: String::new(),
+    };
+    for (name, value) in pairs {
+        match name.as_str() {
+            "ids" => {
+                selection.ids.push(value.parse().map_err(|_| {
+                    AppError::BadRequest("a selected image id is not a number".into())
+                })?)
+            }
+            "action" => selection.action = value,
+            "album" | "in_album" if !value.is_empty() => {
+                let album =
+                    Some(value.parse().map_err(|_| {
+                        AppError::BadRequest("the album id is not a number".into())
+                    })?);
+                if name == "album" {
+                    selection.album = album;
+                } else {
+                    selection.in_album = album;
+                }
+            }
+            "back" => selection.back = value,
+            _ => {}
+        }
+    }
+    Ok(selection)
+}
+
+pub async fn bulk_post(State(state): State<AppState>, req: Request) -> Response {
+    let Some(user) = req.extensions().get::<CurrentUser>().cloned() else {
+        return Redirect::to("/login/?next=%2Fimages%2F").into_response();
+    };
+    let result = async {
+        let bytes = axum::body::to_bytes(req.into_body(), BODY_LIMIT)
+            .await
+            .map_err(|_| AppError::BadRequest("the form is too large".into()))?;
+        let form = selection(form_urlencoded::parse(&bytes).into_owned())?;
+        let back = local_path_or(&form.back, "/images/");
+        if form.ids.is_empty() {
+            // Nothing selected: nothing to do.
+            return Ok(back);
+        }
+        let action = BulkAction::from_form(&form.action, form.album, form.in_album)
+            .ok_or_else(|| AppError::BadRequest("unknown action, or no album chosen".into()))?;
+        bulk::apply(&state.db, user.id, action, &form.ids).await?;
+        Ok(back)
+    }
+    .await;
+    match result {
+        Ok(back) => Redirect::to(&back).into_response(),
+        Err(AppError::NotFound) => not_found(),
+        Err(err) => (err.status(), err.sentence()).into_response(),
+    }
+}
+
+pub async fn zip(State(state): State<AppState>, req: Request) -> Response {
+    let Some(user) = req.extensions().get::<CurrentUser>().cloned() else {
+        return not_found();
+    };
+    let query = req.uri().query().unwrap_or_default().as_bytes();
+    let items = match selection(form_urlencoded::parse(query).into_owned()) {
+        Ok(form) => archive::zip_items(&state.db, user.id, &form.ids).await,
+        Err(err) => Err(err),
+    };
+    let items = match items {
+        Ok(items) => items,
+        Err(AppError::NotFound) => return not_found(),
+        Err(err) => return (err.status(), err.sentence()).into_response(),
+    };
+    let count = items.len();
+    let (writer, reader) = tokio::io::duplex(PIPE_BYTES);
+    let library = state.library.clone();
+    tokio::spawn(async move {
+        if let Err(err) = archive::write_zip(&library, items, writer).await {
+            // The body ends early; the browser reports a failed download.
+            tracing::error!(%err, "writing a ZIP failed");
+        }
+    });
+    let mut res = Body::from_stream(ReaderStream::new(reader)).into_response();
+    let headers = res.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"cloudtalents-{count}-images.zip\""
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    *res.status_mut() = StatusCode::OK;
+    res
+}
