@@ -7,7 +7,9 @@
 # - the server's peak memory (VmHWM) over the whole run;
 # - one 12-megapixel JPEG: HTTP upload time, our pipeline alone, and the
 #   image crate's decode + resize alone;
-# - search on Postgres over 10 100 images: the whole search page's time.
+# - search on Postgres over 10 100 images: the whole search page's time;
+# - a ZIP of 200 × 2 MB: the server's RSS before and at its peak while the
+#   ZIP streams (it should not grow with the selection).
 #
 # Needs the release build (make build) and Postgres on 127.0.0.1:5432.
 set -euo pipefail
@@ -111,6 +113,27 @@ SELECT u.id,
 FROM generate_series(1, 10000) AS g, users AS u WHERE u.username = 'bench';
 ANALYZE images;
 SQL
+echo "==> ZIP: 200 images of 2 MB (files and rows made directly), downloaded while RSS is sampled"
+for i in $(seq 1 200); do
+  key="$(printf 'zip%s' "$i" | md5sum | cut -c1-32)"
+  mkdir -p "$work/media/$key"
+  head -c 2000000 /dev/urandom >"$work/media/$key/original.jpg"
+done
+psql -q -h 127.0.0.1 -U postgres -d "$db" <<'SQL'
+INSERT INTO images (user_id, name, description, file_key, created_at, width, height, format, favourite, original_ext)
+SELECT u.id, 'Zip ' || g, 'zip bench', md5('zip' || g), now(), 640, 480, 'jpeg', false, 'jpg'
+FROM generate_series(1, 200) AS g, users AS u WHERE u.username = 'bench';
+SQL
+zip_query="$(psql -Atq -h 127.0.0.1 -U postgres -d "$db" -c "SELECT string_agg('ids=' || id, '&') FROM images WHERE description = 'zip bench'")"
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
+rss_before=$(rss_kib)
+( while kill -0 "$server_pid" 2>/dev/null; do rss_kib; sleep 0.05; done ) >"$work/rss.txt" &
+sampler=$!
+zip_stats="$(curl -fsS -o "$work/selection.zip" -w '%{size_download} %{time_total}' -b "$jar" "$base/images/zip/?$zip_query")"
+kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+rss_peak=$(sort -n "$work/rss.txt" | tail -1)
+zip_bytes="${zip_stats% *}"; zip_s="${zip_stats#* }"
+
 search_times() { # query: 30 sequential requests; prints "median max" in ms
   for _ in $(seq 1 30); do
     curl -fsS -o /dev/null -w '%{time_total}\n' -b "$jar" -G --data-urlencode "q=$1" "$base/images/"
@@ -132,6 +155,7 @@ echo "| gallery page, app (Postgres, 100 images, 24 shown), 64 connections, run 
 echo "| the same, run 2 | $(rps "$app_out2") req/s, p99 $(p99 "$app_out2") |"
 echo "| same HTML ($(wc -c <"$work/gallery.html") bytes), static file from nginx | $(rps "$nginx_out") req/s, p99 $(p99 "$nginx_out") |"
 echo "| server peak memory (VmHWM, whole run incl. 101 uploads) | $((peak_kib / 1024)) MiB |"
+echo "| ZIP of 200 × 2 MB originals: $((zip_bytes / 1048576)) MiB streamed in ${zip_s} s | server RSS before $((rss_before / 1024)) MiB, peak while streaming $((rss_peak / 1024)) MiB |"
 echo "| search page \`?q=cafe\` (10 101 images, 1 000 match, 24 shown; target < 20 ms), 30 sequential | $search_cafe |"
 echo "| search page \`?q=leo coast\` (two words, 500 match) | $search_two |"
 echo "| search page \`?q=catalina 9996\` (one match) | $search_rare |"
