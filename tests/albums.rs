@@ -9,7 +9,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 use cloudtalents::{
     entities::{album_image, image},
-    model::{album::AlbumCard, gallery::GalleryPage, image::ImageCard},
+    model::{album::AlbumCard, gallery::GalleryPage},
 };
 
 on_each_backend! {
@@ -17,28 +17,6 @@ on_each_backend! {
     deleting_an_album_keeps_its_images => deleting_an_album_keeps_its_images;
     another_users_album_or_image_is_not_found => another_users_album_or_image_is_not_found;
     uploads_can_go_straight_into_an_album => uploads_can_go_straight_into_an_album;
-}
-
-async fn upload(app: &TestApp, name: &str) -> ImageCard {
-    let res = app
-        .upload(name, "d", "photo.jpg", fixtures::jpeg(40, 30), true)
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    res.json().await.unwrap()
-}
-
-/// Creates an album by the plain form; answers its id.
-async fn create_album(app: &TestApp, name: &str) -> i32 {
-    let res = app
-        .post_form("/albums/new/", &[("name", name), ("description", "")])
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let location = res.headers()["location"].to_str().unwrap().to_owned();
-    location
-        .trim_start_matches("/albums/")
-        .trim_end_matches('/')
-        .parse()
-        .unwrap()
 }
 
 async fn album(app: &TestApp, id: i32) -> AlbumCard {
@@ -71,9 +49,9 @@ async fn add(app: &TestApp, album: i32, image: i32) -> reqwest::Response {
 async fn albums_hold_images_with_a_cover_and_count(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.sign_up("ada").await;
-    let old = upload(&app, "old").await;
-    let new = upload(&app, "new").await;
-    upload(&app, "elsewhere").await;
+    let old = app.upload_jpeg("old", "d").await;
+    let new = app.upload_jpeg("new", "d").await;
+    app.upload_jpeg("elsewhere", "d").await;
 
     // Bad input: a clear sentence and 400, nothing made.
     let res = app
@@ -85,7 +63,7 @@ async fn albums_hold_images_with_a_cover_and_count(db: TestDb) {
         .await
         .unwrap()
         .contains("Please give the album a name."));
-    let holiday = create_album(&app, "Holiday").await;
+    let holiday = app.create_album("Holiday").await;
     let html = app.get("/albums/").await.text().await.unwrap();
     assert!(
         html.contains("Holiday") && html.contains("0 images"),
@@ -105,7 +83,7 @@ async fn albums_hold_images_with_a_cover_and_count(db: TestDb) {
         add(&app, holiday, old.id).await.status(),
         StatusCode::SEE_OTHER
     );
-    let other = create_album(&app, "Other").await;
+    let other = app.create_album("Other").await;
     add(&app, other, old.id).await;
     let card = album(&app, holiday).await;
     assert_eq!(card.count, 2);
@@ -180,8 +158,8 @@ async fn albums_hold_images_with_a_cover_and_count(db: TestDb) {
 async fn deleting_an_album_keeps_its_images(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.sign_up("ada").await;
-    let a = upload(&app, "a").await;
-    let id = create_album(&app, "Doomed").await;
+    let a = app.upload_jpeg("a", "d").await;
+    let id = app.create_album("Doomed").await;
     add(&app, id, a.id).await;
     let res = app.post_form(&format!("/albums/{id}/delete/"), &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -199,7 +177,7 @@ async fn deleting_an_album_keeps_its_images(db: TestDb) {
         0
     );
     // Deleting an image forever takes it out of its albums.
-    let kept = create_album(&app, "Kept").await;
+    let kept = app.create_album("Kept").await;
     add(&app, kept, a.id).await;
     app.call("trash_image", &[("id", &a.id.to_string())]).await;
     app.call("delete_forever", &[("id", &a.id.to_string())])
@@ -217,14 +195,14 @@ async fn deleting_an_album_keeps_its_images(db: TestDb) {
 async fn another_users_album_or_image_is_not_found(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.sign_up("ada").await;
-    let mine = upload(&app, "mine").await;
-    let album_id = create_album(&app, "Private").await;
+    let mine = app.upload_jpeg("mine", "d").await;
+    let album_id = app.create_album("Private").await;
     add(&app, album_id, mine.id).await;
 
     let grace = TestApp::spawn(TestDb::borrowed(app.db.url.clone(), app.db.backend)).await;
     grace.sign_up("grace").await;
-    let theirs = upload(&grace, "theirs").await;
-    let graces = create_album(&grace, "Grace's").await;
+    let theirs = grace.upload_jpeg("theirs", "d").await;
+    let graces = grace.create_album("Grace's").await;
     let (album_param, image) = (album_id.to_string(), mine.id.to_string());
     let album_ref = &album_param;
     assert_eq!(
@@ -281,7 +259,7 @@ async fn another_users_album_or_image_is_not_found(db: TestDb) {
 async fn uploads_can_go_straight_into_an_album(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.sign_up("ada").await;
-    let id = create_album(&app, "Trip").await;
+    let id = app.create_album("Trip").await;
     let html = app
         .get(&format!("/upload/?album={id}"))
         .await

@@ -30,19 +30,6 @@ on_each_backend! {
     a_zip_holds_the_selection_under_unique_names => a_zip_holds_the_selection_under_unique_names;
 }
 
-async fn upload(app: &TestApp, name: &str, description: &str) -> ImageCard {
-    let res = app
-        .upload(name, description, "photo.jpg", fixtures::jpeg(48, 32), true)
-        .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::CREATED,
-        "{}",
-        res.text().await.unwrap()
-    );
-    res.json().await.unwrap()
-}
-
 async fn list(app: &TestApp, fields: &[(&str, &str)]) -> GalleryPage {
     let mut fields = fields.to_vec();
     if !fields.iter().any(|(n, _)| *n == "page") {
@@ -79,16 +66,18 @@ async fn user_id(app: &TestApp, name: &str) -> i32 {
 async fn search_ignores_case_and_accents_and_matches_prefixes(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.sign_up("ada").await;
-    upload(&app, "Catalina sunset", "orange sky over the bay").await;
-    upload(&app, "Café de Flore", "Morning coffee in Paris").await;
-    upload(&app, "Dog", "a cat sleeping on the sofa").await;
-    upload(&app, "Paris", "the Eiffel tower at night").await;
-    let trashed = upload(&app, "Catamaran", "trashed boat").await;
+    app.upload_jpeg("Catalina sunset", "orange sky over the bay")
+        .await;
+    app.upload_jpeg("Café de Flore", "Morning coffee in Paris")
+        .await;
+    app.upload_jpeg("Dog", "a cat sleeping on the sofa").await;
+    app.upload_jpeg("Paris", "the Eiffel tower at night").await;
+    let trashed = app.upload_jpeg("Catamaran", "trashed boat").await;
     app.call("trash_image", &[("id", &trashed.id.to_string())])
         .await;
     let other = TestApp::spawn(TestDb::borrowed(app.db.url.clone(), app.db.backend)).await;
     other.sign_up("grace").await;
-    upload(&other, "Cat of grace", "not ada's").await;
+    other.upload_jpeg("Cat of grace", "not ada's").await;
 
     // Prefixes, ranked: a word in the name counts more than in the text.
     assert_eq!(search(&app, "cat").await, ["Catalina sunset", "Dog"]);
@@ -124,9 +113,9 @@ async fn search_ignores_case_and_accents_and_matches_prefixes(db: TestDb) {
 async fn sort_and_favourites_follow_the_url(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.sign_up("ada").await;
-    let b = upload(&app, "banana", "one").await;
-    let a = upload(&app, "Apple", "two").await;
-    let c = upload(&app, "cherry", "three").await;
+    let b = app.upload_jpeg("banana", "one").await;
+    let a = app.upload_jpeg("Apple", "two").await;
+    let c = app.upload_jpeg("cherry", "three").await;
     assert_eq!(names(&app, &[]).await, ["cherry", "Apple", "banana"]);
     assert_eq!(
         names(&app, &[("sort", "oldest")]).await,
@@ -187,8 +176,8 @@ async fn sort_and_favourites_follow_the_url(db: TestDb) {
 async fn trash_restore_and_delete_forever(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.sign_up("ada").await;
-    let a = upload(&app, "first", "d").await;
-    let b = upload(&app, "second", "d").await;
+    let a = app.upload_jpeg("first", "d").await;
+    let b = app.upload_jpeg("second", "d").await;
     let id = a.id.to_string();
 
     let res = app.post_form(&format!("/images/{id}/trash/"), &[]).await;
@@ -244,7 +233,7 @@ async fn trash_restore_and_delete_forever(db: TestDb) {
     assert_eq!(app.media_files().len(), 6);
     // A bulk request with one id not the user's changes nothing.
     let ada = user_id(&app, "ada").await;
-    let theirs = upload(&grace, "theirs", "d").await;
+    let theirs = grace.upload_jpeg("theirs", "d").await;
     let err = library::trash::trash(&app.state.db, ada, &[b.id, theirs.id])
         .await
         .unwrap_err();
@@ -273,9 +262,9 @@ async fn the_purge_job_deletes_old_trash_with_its_files(db: TestDb) {
     )
     .await;
     app.sign_up("ada").await;
-    let old = upload(&app, "old", "d").await;
-    let recent = upload(&app, "recent", "d").await;
-    upload(&app, "kept", "d").await;
+    let old = app.upload_jpeg("old", "d").await;
+    let recent = app.upload_jpeg("recent", "d").await;
+    app.upload_jpeg("kept", "d").await;
     for card in [&old, &recent] {
         app.call("trash_image", &[("id", &card.id.to_string())])
             .await;
@@ -333,7 +322,7 @@ async fn downloads_are_attachments_with_safe_names(db: TestDb) {
     // Without originals: the display copy.
     let plain = TestApp::spawn(TestDb::like(&app.db).await).await;
     plain.sign_up("ada").await;
-    let card = upload(&plain, "sunset", "d").await;
+    let card = plain.upload_jpeg("sunset", "d").await;
     let res = plain.get(&card.download_url()).await;
     assert_eq!(res.headers()["content-type"], "image/jpeg");
     assert!(res.headers()["content-disposition"]
@@ -402,12 +391,12 @@ async fn bulk_post(app: &TestApp, fields: &[(&str, &str)]) -> reqwest::Response 
 async fn bulk_actions_are_all_or_nothing(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.sign_up("ada").await;
-    let a = upload(&app, "a", "d").await.id.to_string();
-    let b = upload(&app, "b", "d").await.id.to_string();
-    let c = upload(&app, "c", "d").await.id.to_string();
+    let a = app.upload_jpeg("a", "d").await.id.to_string();
+    let b = app.upload_jpeg("b", "d").await.id.to_string();
+    let c = app.upload_jpeg("c", "d").await.id.to_string();
     let grace = TestApp::spawn(TestDb::borrowed(app.db.url.clone(), app.db.backend)).await;
     grace.sign_up("grace").await;
-    let theirs = upload(&grace, "theirs", "d").await.id.to_string();
+    let theirs = grace.upload_jpeg("theirs", "d").await.id.to_string();
 
     // Without JavaScript: repeated `ids`, one transaction.
     let res = app
@@ -446,6 +435,45 @@ async fn bulk_actions_are_all_or_nothing(db: TestDb) {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(names(&app, &[]).await, ["b"]);
     assert!(names(&app, &[("album", &album)]).await.is_empty());
+    // A new album of the selection, or nothing at all.
+    let res = bulk_post(&app, &[("action", "new"), ("new_album", " "), ("ids", &b)]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Please give the album a name."));
+    let res = bulk_post(
+        &app,
+        &[
+            ("action", "new"),
+            ("new_album", "Mixed"),
+            ("ids", &b),
+            ("ids", &theirs),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = bulk_post(
+        &app,
+        &[("action", "new"), ("new_album", "Fresh"), ("ids", &b)],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let fresh = res.headers()["location"].to_str().unwrap().to_owned();
+    let fresh = fresh.trim_start_matches("/albums/").trim_end_matches('/');
+    assert_eq!(names(&app, &[("album", fresh)]).await, ["b"]);
+    let albums = cloudtalents::entities::album::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let mut album_names: Vec<&str> = albums.iter().map(|a| a.name.as_str()).collect();
+    album_names.sort_unstable();
+    assert_eq!(
+        album_names,
+        ["Fresh", "Set"],
+        "nothing made by the refused requests"
+    );
     // Bad input: a sentence and 400.
     let res = bulk_post(&app, &[("action", "explode"), ("ids", &b)]).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
@@ -479,12 +507,12 @@ async fn bulk_actions_are_all_or_nothing(db: TestDb) {
 async fn a_zip_holds_the_selection_under_unique_names(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.sign_up("ada").await;
-    let one = upload(&app, "Sunset", "d").await;
-    let two = upload(&app, "sunset", "d").await;
-    let three = upload(&app, "../etc/passwd", "d").await;
+    let one = app.upload_jpeg("Sunset", "d").await;
+    let two = app.upload_jpeg("sunset", "d").await;
+    let three = app.upload_jpeg("../etc/passwd", "d").await;
     let grace = TestApp::spawn(TestDb::borrowed(app.db.url.clone(), app.db.backend)).await;
     grace.sign_up("grace").await;
-    let theirs = upload(&grace, "theirs", "d").await;
+    let theirs = grace.upload_jpeg("theirs", "d").await;
 
     let url = cloudtalents::model::gallery::zip_url(&[one.id, two.id, three.id]);
     let res = app.get(&url).await;

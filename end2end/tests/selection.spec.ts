@@ -24,7 +24,7 @@ const bar = (page: Page) => page.locator(".selection-bar");
 const selectToggle = (page: Page) => bar(page).getByRole("button", { name: "Select", exact: true });
 const actions = (page: Page) => page.locator("#selection");
 const selectedCount = (page: Page) => bar(page).locator(".selection-count");
-const action = (page: Page, name: "Move to trash" | "Add to album" | "Remove from album" | "Download") =>
+const action = (page: Page, name: "Move to trash" | "Add to album" | "New album" | "Remove from album" | "Download") =>
   actions(page).getByRole("button", { name, exact: true });
 const albumChoice = (page: Page) => actions(page).getByLabel("Album to add to", { exact: true });
 const trashItems = (page: Page) => page.getByRole("list", { name: "Images in the trash" }).getByRole("listitem");
@@ -237,6 +237,20 @@ test("download a selection as one ZIP, with names made unique", async ({ page })
   expect(res.headers()["content-disposition"]).toBe('attachment; filename="cloudtalents-2-images.zip"');
 });
 
+test("create an album from a selection", async ({ page }) => {
+  await signUp(page, "gatherer2");
+  await dropAndUpload(page, ["Harbour", "Meadow", "Lake"]);
+  await waitForSelectionBar(page);
+  await selectToggle(page).click();
+  await thumb(page, "Lake").click();
+  await thumb(page, "Harbour").click();
+  await actions(page).getByLabel("New album name", { exact: true }).fill("Waterside");
+  await action(page, "New album").click();
+  await expect(page).toHaveURL(/\/albums\/\d+\/$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Waterside");
+  await expect(names(page)).toHaveText(["Lake", "Harbour"]);
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
@@ -306,5 +320,17 @@ test.describe("without JavaScript", () => {
     await expect(page).toHaveURL(coast);
     await expect(names(page)).toHaveText(["Harbour"]);
     await expect(count(page)).toHaveText("1 image");
+  });
+  test("tick images, make a new album of them", async ({ page }) => {
+    await signUp(page, "nojsgatherer", false);
+    await formUpload(page, "Harbour", "Boats");
+    await formUpload(page, "Meadow", "Cows");
+    await box(page, "Harbour").check();
+    await box(page, "Meadow").check();
+    await actions(page).getByLabel("New album name", { exact: true }).fill("Countryside");
+    await action(page, "New album").click();
+    await expect(page).toHaveURL(/\/albums\/\d+\/$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Countryside");
+    await expect(names(page)).toHaveText(["Meadow", "Harbour"]);
   });
 });

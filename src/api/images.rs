@@ -96,10 +96,12 @@ pub async fn trash_image(id: i32) -> Result<String, AppError> {
     .await
 }
 
-/// Trashes the selected images, or adds them to or removes them from an
-/// album: all or none, in one transaction. JSON in, for the list of ids.
+/// Trashes the selected images, adds them to or removes them from an
+/// album, or makes a new album of them: all or none, in one transaction.
+/// Answers the page to go to when it is not this one (a new album's). JSON
+/// in, for the list of ids.
 #[server(prefix = "/api", endpoint = "bulk_images", input = leptos::server_fn::codec::Json)]
-pub async fn bulk_images(action: BulkAction, ids: Vec<i32>) -> Result<(), AppError> {
+pub async fn bulk_images(action: BulkAction, ids: Vec<i32>) -> Result<Option<String>, AppError> {
     with_user(|ctx, user| async move {
         library::bulk::apply(&ctx.state.db, user.id, action, &ids).await
     })

@@ -1,5 +1,6 @@
 //! Selecting images in a grid and acting on them: "Move to trash", "Add to
-//! album", "Remove from album" (inside an album) and "Download" (a ZIP).
+//! album", "New album" (of the selection), "Remove from album" (inside an
+//! album) and "Download" (a ZIP).
 //!
 //! Without JavaScript every thumbnail has a checkbox belonging to the bar's
 //! form, which posts to `/images/bulk/` (Download: a GET of `/images/zip/`).
@@ -7,14 +8,18 @@
 //! selects a range, Ctrl/Cmd toggles (and starts the mode), `a` selects the
 //! whole page, Esc leaves; the buttons call `api::images::bulk_images`.
 
-use leptos::{html::Select, prelude::*, task::spawn_local};
+use leptos::{
+    html::{Input, Select},
+    prelude::*,
+    task::spawn_local,
+};
 
 use crate::{
     api::images::bulk_images,
     model::{
         album::AlbumChoice,
         gallery::{zip_url, BulkAction},
-        image::ImageCard,
+        image::{ImageCard, NAME_MAX},
     },
 };
 
@@ -129,6 +134,7 @@ pub fn SelectionBar(
     } = selection;
     let message = RwSignal::new(None::<(bool, String)>);
     let album_choice = NodeRef::<Select>::new();
+    let new_album_name = NodeRef::<Input>::new();
     let none_selected = move || hydrated.get() && ids.with(Vec::is_empty);
 
     Effect::new(move |_| {
@@ -150,10 +156,13 @@ pub fn SelectionBar(
         let chosen = ids.get_untracked();
         spawn_local(async move {
             match bulk_images(action, chosen.clone()).await {
-                Ok(()) if done == "reload" => {
+                Ok(Some(next)) => {
+                    let _ = window().location().set_href(&next);
+                }
+                Ok(None) if done == "reload" => {
                     let _ = window().location().reload();
                 }
-                Ok(()) => {
+                Ok(None) => {
                     message.set(Some((
                         false,
                         done.replace("{n}", &chosen.len().to_string()),
@@ -177,6 +186,13 @@ pub fn SelectionBar(
                     if let Some(album) = in_album {
                         run(BulkAction::RemoveFromAlbum(album), "reload")
                     }
+                }
+                "new" => {
+                    let name = new_album_name
+                        .get_untracked()
+                        .map(|input| input.value())
+                        .unwrap_or_default();
+                    run(BulkAction::NewAlbum(name), "reload")
                 }
                 "add" => {
                     let album = album_choice
@@ -220,6 +236,10 @@ pub fn SelectionBar(
                     </select>
                     <button type="submit" name="action" value="add" disabled=none_selected on:click=on("add")>"Add to album"</button>
                 })}
+                <label for="selection-new-album" class="visually-hidden">"New album name"</label>
+                <input id="selection-new-album" type="text" name="new_album" maxlength=NAME_MAX
+                    placeholder="New album name" node_ref=new_album_name/>
+                <button type="submit" name="action" value="new" disabled=none_selected on:click=on("new")>"New album"</button>
                 {in_album.map(|_| view! {
                     <button type="submit" name="action" value="remove" disabled=none_selected
                         on:click=on("remove")>"Remove from album"</button>

@@ -142,21 +142,30 @@ pub fn search_words(q: &str) -> Vec<String> {
 }
 
 /// What the selection bar does to the selected images.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BulkAction {
     Trash,
     AddToAlbum(i32),
     RemoveFromAlbum(i32),
+    /// Makes an album of this name holding the selection.
+    NewAlbum(String),
 }
 
 impl BulkAction {
-    /// From a form's `action` (`trash`, `add`, `remove`), `album` (the
-    /// one chosen to add to) and `in_album` (the one shown) fields.
-    pub fn from_form(action: &str, album: Option<i32>, in_album: Option<i32>) -> Option<Self> {
+    /// From a form's `action` (`trash`, `add`, `remove`, `new`), `album`
+    /// (the one chosen to add to), `in_album` (the one shown) and
+    /// `new_album` (a new album's name) fields.
+    pub fn from_form(
+        action: &str,
+        album: Option<i32>,
+        in_album: Option<i32>,
+        new_album: &str,
+    ) -> Option<Self> {
         match action {
             "trash" => Some(BulkAction::Trash),
             "add" => album.map(BulkAction::AddToAlbum),
             "remove" => in_album.map(BulkAction::RemoveFromAlbum),
+            "new" => Some(BulkAction::NewAlbum(new_album.to_owned())),
             _ => None,
         }
     }

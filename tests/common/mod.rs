@@ -14,10 +14,13 @@ use std::{
     sync::atomic::{AtomicU32, Ordering},
 };
 
-use cloudtalents::server::{
-    config::{Config, DatabaseUrl},
-    http, startup,
-    state::AppState,
+use cloudtalents::{
+    model::image::ImageCard,
+    server::{
+        config::{Config, DatabaseUrl},
+        http, startup,
+        state::AppState,
+    },
 };
 use leptos::config::LeptosOptions;
 use sea_orm::{ConnectionTrait, Database};
@@ -291,6 +294,31 @@ impl TestApp {
             .multipart(form)
             .send()
             .await
+            .unwrap()
+    }
+
+    /// Uploads a small JPEG as `name` (the hydrated page's request) and
+    /// answers its card; anything but 201 fails the test.
+    pub async fn upload_jpeg(&self, name: &str, description: &str) -> ImageCard {
+        let res = self
+            .upload(name, description, "photo.jpg", fixtures::jpeg(48, 32), true)
+            .await;
+        let status = res.status();
+        assert_eq!(status, 201, "upload {name}: {}", res.text().await.unwrap());
+        res.json().await.unwrap()
+    }
+
+    /// Creates an album by the plain form; answers its id.
+    pub async fn create_album(&self, name: &str) -> i32 {
+        let res = self
+            .post_form("/albums/new/", &[("name", name), ("description", "")])
+            .await;
+        assert_eq!(res.status(), 303, "create album {name}");
+        let location = res.headers()["location"].to_str().unwrap();
+        location
+            .trim_start_matches("/albums/")
+            .trim_end_matches('/')
+            .parse()
             .unwrap()
     }
 

@@ -1,8 +1,9 @@
 //! What the gallery's selection bar sends without JavaScript (hydrated, it
 //! calls `api::images::bulk_images`), and the ZIP of a selection.
 //!
-//! - `POST /images/bulk/`: fields `action` (`trash`, `add`, `remove`),
-//!   `ids` (repeated), `album`, `back`. Success goes back to `back`.
+//! - `POST /images/bulk/`: fields `action` (`trash`, `add`, `remove`,
+//!   `new`), `ids` (repeated), `album`, `in_album`, `new_album`, `back`.
+//!   Success goes back to `back` (a new album: to its page).
 //! - `GET /images/zip/?ids=…&ids=…`: a streamed ZIP of those images.
 
 use axum::{
@@ -35,6 +36,7 @@ struct Selection {
     action: String,
     album: Option<i32>,
     in_album: Option<i32>,
+    new_album: String,
     back: String,
 }
 
@@ -44,6 +46,7 @@ fn selection(pairs: impl Iterator<Item = (String, String)>) -> Result<Selection,
         action: String::new(),
         album: None,
         in_album: None,
+        new_album: String::new(),
         back: String::new(),
     };
     for (name, value) in pairs {
@@ -66,6 +69,7 @@ fn selection(pairs: impl Iterator<Item = (String, String)>) -> Result<Selection,
                 }
             }
             "back" => selection.back = value,
+            "new_album" => selection.new_album = value,
             _ => {}
         }
     }
@@ -86,10 +90,11 @@ pub async fn bulk_post(State(state): State<AppState>, req: Request) -> Response 
             // Nothing selected: nothing to do.
             return Ok(back);
         }
-        let action = BulkAction::from_form(&form.action, form.album, form.in_album)
-            .ok_or_else(|| AppError::BadRequest("unknown action, or no album chosen".into()))?;
-        bulk::apply(&state.db, user.id, action, &form.ids).await?;
-        Ok(back)
+        let action =
+            BulkAction::from_form(&form.action, form.album, form.in_album, &form.new_album)
+                .ok_or_else(|| AppError::BadRequest("unknown action, or no album chosen".into()))?;
+        let next = bulk::apply(&state.db, user.id, action, &form.ids).await?;
+        Ok(next.unwrap_or(back))
     }
     .await;
     match result {

@@ -5,8 +5,8 @@
 use sea_orm::{
     sea_query::{Expr, OnConflict},
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, Set, Statement,
-    TransactionTrait,
+    DatabaseTransaction, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
+    Set, Statement, TransactionTrait,
 };
 
 use super::media_url;
@@ -88,6 +88,44 @@ pub async fn add_images(
 ) -> Result<(), AppError> {
     let txn = db.begin().await?;
     let album = find_own(&txn, user_id, album_id).await?;
+    insert_images(&txn, user_id, album.id, image_ids).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Makes an album named `name` holding the user's images `image_ids`, in
+/// one transaction; answers its id.
+pub async fn create_with_images(
+    db: &DatabaseConnection,
+    user_id: i32,
+    name: &str,
+    image_ids: &[i32],
+) -> Result<i32, AppError> {
+    validate_album(name, "").into_result()?;
+    let txn = db.begin().await?;
+    let album = album::ActiveModel {
+        user_id: Set(user_id),
+        name: Set(name.trim().to_owned()),
+        description: Set(String::new()),
+        cover_image_id: Set(None),
+        created_at: Set(chrono::Utc::now().fixed_offset()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    insert_images(&txn, user_id, album.id, image_ids).await?;
+    txn.commit().await?;
+    Ok(album.id)
+}
+
+/// Puts the user's gallery images `image_ids` in album `album_id` (already
+/// checked to be theirs); "not found" if any is not theirs.
+async fn insert_images(
+    txn: &DatabaseTransaction,
+    user_id: i32,
+    album_id: i32,
+    image_ids: &[i32],
+) -> Result<(), AppError> {
     let mut ids = image_ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
@@ -95,14 +133,14 @@ pub async fn add_images(
         .filter(image::Column::Id.is_in(ids.iter().copied()))
         .filter(image::Column::UserId.eq(user_id))
         .filter(image::Column::DeletedAt.is_null())
-        .count(&txn)
+        .count(txn)
         .await?;
     if ids.is_empty() || owned != ids.len() as u64 {
         return Err(AppError::NotFound);
     }
     let now = chrono::Utc::now().fixed_offset();
     album_image::Entity::insert_many(ids.iter().map(|&image_id| album_image::ActiveModel {
-        album_id: Set(album.id),
+        album_id: Set(album_id),
         image_id: Set(image_id),
         added_at: Set(now),
     }))
@@ -111,9 +149,8 @@ pub async fn add_images(
             .do_nothing()
             .to_owned(),
     )
-    .exec_without_returning(&txn)
+    .exec_without_returning(txn)
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 

@@ -1,25 +1,37 @@
 //! One action on a selection of the user's images, in one transaction:
-//! move to the trash, add to an album, remove from an album. Any id that is
-//! not the user's (or not in the gallery) makes it "not found" and changes
-//! nothing.
+//! move to the trash, add to an album, remove from an album, make a new
+//! album of them. Any id that is not the user's (or not in the gallery)
+//! makes it "not found" and changes nothing.
 
 use sea_orm::DatabaseConnection;
 
 use super::{albums, trash};
-use crate::{error::AppError, model::gallery::BulkAction};
+use crate::{
+    error::AppError,
+    model::{album::album_url, gallery::BulkAction},
+};
 
+/// Answers the page to show next when it is not the one the selection was
+/// made on: a new album's.
 pub async fn apply(
     db: &DatabaseConnection,
     user_id: i32,
     action: BulkAction,
     ids: &[i32],
-) -> Result<(), AppError> {
+) -> Result<Option<String>, AppError> {
     if ids.is_empty() {
         return Err(AppError::BadRequest("select at least one image".into()));
     }
     match action {
-        BulkAction::Trash => trash::trash(db, user_id, ids).await,
-        BulkAction::AddToAlbum(album) => albums::add_images(db, user_id, album, ids).await,
-        BulkAction::RemoveFromAlbum(album) => albums::remove_images(db, user_id, album, ids).await,
+        BulkAction::Trash => trash::trash(db, user_id, ids).await?,
+        BulkAction::AddToAlbum(album) => albums::add_images(db, user_id, album, ids).await?,
+        BulkAction::RemoveFromAlbum(album) => {
+            albums::remove_images(db, user_id, album, ids).await?
+        }
+        BulkAction::NewAlbum(name) => {
+            let album = albums::create_with_images(db, user_id, &name, ids).await?;
+            return Ok(Some(album_url(album)));
+        }
     }
+    Ok(None)
 }
