@@ -22,7 +22,7 @@ const albumDescription = (page: Page) => page.getByRole("main").locator("p.descr
 async function createAlbum(page: Page, name: string, description = ""): Promise<string> {
   await page.goto("/albums/new/");
   await waitForHydration(page);
-  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Description (optional)").fill(description);
   await page.getByRole("button", { name: "Create album" }).click();
   await expect(page).toHaveURL(/\/albums\/\d+\/$/);
@@ -71,7 +71,7 @@ test("create an album, add an image from its page, see it in the album and as th
   await expect(page).toHaveURL("/albums/new/");
   await expect(page.getByRole("heading", { name: "New album", exact: true })).toBeVisible();
   await waitForHydration(page);
-  await page.getByLabel("Name").fill("Weekend");
+  await page.getByLabel("Name", { exact: true }).fill("Weekend");
   await page.getByRole("button", { name: "Create album" }).click();
   await expect(page).toHaveURL(/\/albums\/\d+\/$/);
   const albumUrl = new URL(page.url()).pathname;
@@ -195,8 +195,8 @@ test("rename an album, then delete it: its images stay", async ({ page }) => {
   await page.goto(beach);
   await waitForHydration(page);
   await page.getByText("Edit album", { exact: true }).click();
-  await expect(page.getByLabel("Name")).toHaveValue("Beach");
-  await page.getByLabel("Name").fill("Beach days");
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue("Beach");
+  await page.getByLabel("Name", { exact: true }).fill("Beach days");
   await page.getByLabel("Description (optional)").fill("Sand and shells");
   await page.getByRole("button", { name: "Save album" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Beach days");
@@ -260,11 +260,11 @@ test.describe("without JavaScript", () => {
     expect((await answer).status()).toBe(400);
     await expect(page).toHaveURL("/albums/new/");
     await expect(page.getByText("Please give the album a name.")).toBeVisible();
-    await expect(page.getByLabel("Name")).toHaveAccessibleDescription(/Please give the album a name\./);
-    await expect(page.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByLabel("Name", { exact: true })).toHaveAccessibleDescription(/Please give the album a name\./);
+    await expect(page.getByLabel("Name", { exact: true })).toHaveAttribute("aria-invalid", "true");
     await expect(page.getByLabel("Description (optional)")).toHaveValue("Along the coast");
 
-    await page.getByLabel("Name").fill("Seaside");
+    await page.getByLabel("Name", { exact: true }).fill("Seaside");
     await page.getByRole("button", { name: "Create album" }).click();
     await expect(page).toHaveURL(/\/albums\/\d+\/$/);
     const albumUrl = new URL(page.url()).pathname;
@@ -290,7 +290,7 @@ test.describe("without JavaScript", () => {
     await page.getByRole("link", { name: "Upload to this album" }).click();
     await expect(page).toHaveURL(`/upload/?album=${id}`);
     await expect(page.getByLabel("Album", { exact: true })).toHaveValue(id);
-    await page.getByLabel("Name").fill("Gradient");
+    await page.getByLabel("Name", { exact: true }).fill("Gradient");
     await page.getByLabel("Description").fill("A plain form upload");
     await page.getByLabel("Image file").setInputFiles(GRADIENT);
     await page.getByRole("button", { name: "Upload" }).click();

@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, TransactionTrait,
+};
 
 use super::config::DatabaseUrl;
 
@@ -57,4 +60,19 @@ pub async fn connect_and_migrate(url: &DatabaseUrl) -> Result<DatabaseConnection
             source,
         })?;
     Ok(db)
+}
+
+/// A transaction that reads and then writes. On SQLite it takes the write
+/// lock first: a deferred transaction that has read, and then writes after
+/// another connection committed, fails at once with "database is locked"
+/// (`SQLITE_BUSY_SNAPSHOT`, which the busy timeout cannot wait out). A
+/// write that changes nothing is enough to take the lock; other writers
+/// then wait their busy timeout. Postgres needs nothing (row locks).
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let txn = db.begin().await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        txn.execute_unprepared("UPDATE users SET id = id WHERE 0")
+            .await?;
+    }
+    Ok(txn)
 }

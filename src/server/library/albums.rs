@@ -6,10 +6,11 @@ use sea_orm::{
     sea_query::{Expr, OnConflict},
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
     DatabaseTransaction, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
-    Set, Statement, TransactionTrait,
+    Set, Statement,
 };
 
 use super::media_url;
+use crate::server::db::begin_write;
 use crate::{
     entities::{album, album_image, image},
     error::AppError,
@@ -67,7 +68,7 @@ pub async fn update(
 
 /// Deletes the album; its images stay.
 pub async fn delete(db: &DatabaseConnection, user_id: i32, id: i32) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let album = find_own(&txn, user_id, id).await?;
     album_image::Entity::delete_many()
         .filter(album_image::Column::AlbumId.eq(album.id))
@@ -86,7 +87,7 @@ pub async fn add_images(
     album_id: i32,
     image_ids: &[i32],
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let album = find_own(&txn, user_id, album_id).await?;
     insert_images(&txn, user_id, album.id, image_ids).await?;
     txn.commit().await?;
@@ -102,7 +103,7 @@ pub async fn create_with_images(
     image_ids: &[i32],
 ) -> Result<i32, AppError> {
     validate_album(name, "").into_result()?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let album = album::ActiveModel {
         user_id: Set(user_id),
         name: Set(name.trim().to_owned()),

@@ -14,6 +14,7 @@ use sea_orm::{
 };
 
 use super::{card, discard_files, gallery::page_and_total, Library};
+use crate::server::db::begin_write;
 use crate::{
     entities::image,
     error::AppError,
@@ -149,7 +150,7 @@ async fn delete_trashed(
     library: &Library,
     condition: Condition,
 ) -> Result<usize, AppError> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let doomed: Vec<(i32, String)> = image::Entity::find()
         .select_only()
         .column(image::Column::Id)
