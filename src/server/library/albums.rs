@@ -9,7 +9,7 @@ use sea_orm::{
     Set, Statement,
 };
 
-use super::media_url;
+use super::{distinct, media_url};
 use crate::server::db::begin_write;
 use crate::{
     entities::{album, album_image, image},
@@ -127,9 +127,7 @@ async fn insert_images(
     album_id: i32,
     image_ids: &[i32],
 ) -> Result<(), AppError> {
-    let mut ids = image_ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
+    let ids = distinct(image_ids);
     let owned = image::Entity::find()
         .filter(image::Column::Id.is_in(ids.iter().copied()))
         .filter(image::Column::UserId.eq(user_id))

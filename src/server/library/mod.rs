@@ -178,19 +178,76 @@ pub(super) async fn discard_files(library: &Library, key: &str) {
     }
 }
 
-/// The user's own image in the gallery: anyone else's, one in the trash,
-/// or none, is "not found".
+/// Where one of the user's images is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Gallery,
+    Trash,
+}
+
+impl Place {
+    fn condition(self) -> sea_orm::sea_query::SimpleExpr {
+        match self {
+            Place::Gallery => image::Column::DeletedAt.is_null(),
+            Place::Trash => image::Column::DeletedAt.is_not_null(),
+        }
+    }
+}
+
+/// The user's own image `id` in `place`: anyone else's, one elsewhere, or
+/// none, is "not found".
+pub async fn find_in(
+    db: &DatabaseConnection,
+    user_id: i32,
+    id: i32,
+    place: Place,
+) -> Result<image::Model, AppError> {
+    image::Entity::find_by_id(id)
+        .filter(image::Column::UserId.eq(user_id))
+        .filter(place.condition())
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The user's own image in the gallery (see [`find_in`]).
 pub async fn find_own(
     db: &DatabaseConnection,
     user_id: i32,
     id: i32,
 ) -> Result<image::Model, AppError> {
-    image::Entity::find_by_id(id)
+    find_in(db, user_id, id, Place::Gallery).await
+}
+
+/// Sets `column` of the user's image `id` in `place` to `value`, in one
+/// statement that names the owner; "not found" when there is no such image.
+pub(crate) async fn set_column(
+    db: &DatabaseConnection,
+    user_id: i32,
+    id: i32,
+    place: Place,
+    column: image::Column,
+    value: sea_orm::sea_query::SimpleExpr,
+) -> Result<(), AppError> {
+    let result = image::Entity::update_many()
+        .col_expr(column, value)
+        .filter(image::Column::Id.eq(id))
         .filter(image::Column::UserId.eq(user_id))
-        .filter(image::Column::DeletedAt.is_null())
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+        .filter(place.condition())
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// `ids` without repeats, sorted: a bulk request may name an image twice.
+pub(crate) fn distinct(ids: &[i32]) -> Vec<i32> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// Stars or unstars one of the user's images; answers whether it is starred.
@@ -200,16 +257,16 @@ pub async fn set_favourite(
     id: i32,
     favourite: bool,
 ) -> Result<bool, AppError> {
-    let result = image::Entity::update_many()
-        .col_expr(image::Column::Favourite, Expr::value(favourite))
-        .filter(image::Column::Id.eq(id))
-        .filter(image::Column::UserId.eq(user_id))
-        .filter(image::Column::DeletedAt.is_null())
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(AppError::NotFound);
-    }
+    let value = Expr::value(favourite);
+    set_column(
+        db,
+        user_id,
+        id,
+        Place::Gallery,
+        image::Column::Favourite,
+        value,
+    )
+    .await?;
     Ok(favourite)
 }
 

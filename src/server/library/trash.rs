@@ -13,7 +13,9 @@ use sea_orm::{
     QueryOrder, QuerySelect, TransactionTrait,
 };
 
-use super::{card, discard_files, gallery::page_and_total, Library};
+use super::{
+    card, discard_files, distinct, find_in, gallery::page_and_total, set_column, Library, Place,
+};
 use crate::server::db::begin_write;
 use crate::{
     entities::image,
@@ -39,19 +41,12 @@ pub async fn trash(db: &DatabaseConnection, user_id: i32, ids: &[i32]) -> Result
         .filter(image::Column::DeletedAt.is_null())
         .exec(&txn)
         .await?;
-    if result.rows_affected != distinct_count(ids) {
+    if result.rows_affected != distinct(ids).len() as u64 {
         txn.rollback().await?;
         return Err(AppError::NotFound);
     }
     txn.commit().await?;
     Ok(())
-}
-
-fn distinct_count(ids: &[i32]) -> u64 {
-    let mut ids = ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    ids.len() as u64
 }
 
 /// One of the user's images in the trash.
@@ -60,30 +55,21 @@ pub async fn find_trashed(
     user_id: i32,
     id: i32,
 ) -> Result<image::Model, AppError> {
-    image::Entity::find_by_id(id)
-        .filter(image::Column::UserId.eq(user_id))
-        .filter(image::Column::DeletedAt.is_not_null())
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    find_in(db, user_id, id, Place::Trash).await
 }
 
 /// Puts one of the user's trashed images back in the gallery.
 pub async fn restore(db: &DatabaseConnection, user_id: i32, id: i32) -> Result<(), AppError> {
-    let result = image::Entity::update_many()
-        .col_expr(
-            image::Column::DeletedAt,
-            Expr::value(None::<chrono::DateTime<chrono::FixedOffset>>),
-        )
-        .filter(image::Column::Id.eq(id))
-        .filter(image::Column::UserId.eq(user_id))
-        .filter(image::Column::DeletedAt.is_not_null())
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(AppError::NotFound);
-    }
-    Ok(())
+    let gallery = Expr::value(None::<chrono::DateTime<chrono::FixedOffset>>);
+    set_column(
+        db,
+        user_id,
+        id,
+        Place::Trash,
+        image::Column::DeletedAt,
+        gallery,
+    )
+    .await
 }
 
 /// Deletes one of the user's trashed images and its files.
