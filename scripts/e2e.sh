@@ -24,6 +24,7 @@ trap cleanup EXIT
 
 DATABASE_URL="${E2E_DATABASE_URL:-sqlite://$work/e2e.db?mode=rwc}" \
 MEDIA_ROOT="$work/media" \
+SECRET_KEY_FILE="$work/secret.key" \
 LEPTOS_SITE_ADDR="127.0.0.1:$port" \
 LEPTOS_SITE_ROOT="target/site" \
 LEPTOS_ENV=PROD \

@@ -20,6 +20,8 @@ use crate::{
         not_found::NotFoundPage,
         password::{PasswordDonePage, PasswordPage},
         register::RegisterPage,
+        shared::SharedPage,
+        shares::{EditSharePage, NewSharePage, SharesPage},
         trash::TrashPage,
         upload::UploadPage,
     },
@@ -100,6 +102,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/albums/") view=AlbumsPage ssr=SsrMode::Async/>
                     <Route path=path!("/albums/new/") view=NewAlbumPage/>
                     <Route path=path!("/albums/:id/") view=AlbumPage ssr=SsrMode::Async/>
+                    <Route path=path!("/shares/") view=SharesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/shares/new/") view=NewSharePage ssr=SsrMode::Async/>
+                    <Route path=path!("/shares/:id/") view=EditSharePage ssr=SsrMode::Async/>
+                    // Open to anyone with the link; see `pages::shared`.
+                    <Route path=path!("/s/:token") view=SharedPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

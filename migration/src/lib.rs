@@ -11,6 +11,7 @@ mod m20261128_000003_add_images_variants;
 mod m20261128_000004_add_legacy_ids;
 mod m20261128_000005_organise_images;
 mod m20261128_000006_create_albums;
+mod m20261129_000007_create_shares;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_add_legacy_ids::Migration),
             Box::new(m20261128_000005_organise_images::Migration),
             Box::new(m20261128_000006_create_albums::Migration),
+            Box::new(m20261129_000007_create_shares::Migration),
         ]
     }
 }

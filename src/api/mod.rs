@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod albums;
 pub mod images;
+pub mod shares;
 pub mod trash;
 
 use crate::model::image::ImageCard;

@@ -222,6 +222,9 @@ pub fn Field(
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional)] autofocus: bool,
     #[prop(optional)] node_ref: NodeRef<Input>,
+    /// Not required (a label should then say "optional").
+    #[prop(optional)]
+    optional: bool,
 ) -> impl IntoView {
     view! {
         <FieldFrame name label errors help>
@@ -233,7 +236,7 @@ pub fn Field(
                 autocomplete=autocomplete
                 maxlength=maxlength
                 autofocus=autofocus
-                required
+                required=!optional
                 aria-invalid=move || has_error(errors, name).to_string()
                 aria-describedby=error_id(name)
                 node_ref=node_ref
@@ -255,10 +258,11 @@ pub fn TextAreaField(
     #[prop(optional)] help: Option<&'static str>,
     #[prop(into, optional)] help_hidden: Signal<bool>,
     #[prop(optional)] on_input: Option<Callback<String>>,
+    #[prop(optional)] optional: bool,
 ) -> impl IntoView {
     view! {
         <FieldFrame name label errors help help_hidden>
-            <TextArea id=input_id(name) name rows maxlength text on_input
+            <TextArea id=input_id(name) name rows maxlength text on_input optional
                 invalid=Signal::derive(move || has_error(errors, name))
                 described_by=Some(error_id(name))/>
         </FieldFrame>
@@ -336,6 +340,7 @@ pub fn TextArea(
     #[prop(optional_no_strip)] on_input: Option<Callback<String>>,
     #[prop(into, optional)] invalid: Signal<bool>,
     #[prop(optional_no_strip)] described_by: Option<String>,
+    #[prop(optional)] optional: bool,
 ) -> impl IntoView {
     #[cfg(feature = "ssr")]
     let text = super::escape::escape_text(&text);
@@ -345,7 +350,7 @@ pub fn TextArea(
             name=name
             rows=rows
             maxlength=maxlength
-            required
+            required=!optional
             aria-invalid=move || invalid.get().to_string()
             aria-describedby=described_by
             on:input=move |ev| {

@@ -25,12 +25,9 @@ pub fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>)
         editing.set(false);
     };
     let step = move |delta: isize| {
-        let len = images.with(Vec::len) as isize;
-        if let Some(i) = open.get_untracked() {
-            if len > 0 {
-                open.set(Some((i as isize + delta).rem_euclid(len) as usize));
-                editing.set(false);
-            }
+        if let Some(next) = stepped(open.get_untracked(), delta, images.with(Vec::len)) {
+            open.set(Some(next));
+            editing.set(false);
         }
     };
 
@@ -51,23 +48,7 @@ pub fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>)
         }
     });
 
-    // Keyboard, in the browser only (effects never run on the server).
-    Effect::new(move |_| {
-        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-            if open.get_untracked().is_none() || editing.get_untracked() {
-                return;
-            }
-            match ev.key().as_str() {
-                "ArrowLeft" => step(-1),
-                "ArrowRight" => step(1),
-                "Escape" => close(),
-                " " => playing.update(|p| *p = !*p),
-                _ => return,
-            }
-            ev.prevent_default();
-        });
-        on_cleanup(move || handle.remove());
-    });
+    use_lightbox_keys(open, editing.into(), step, close, Some(playing));
 
     // Saving an edit: the saved card replaces the shown one.
     let save = ServerAction::<UpdateImage>::new();
@@ -164,4 +145,39 @@ pub fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>)
             })}
         </Show>
     }
+}
+
+/// The lightbox's keys while it is open (and not `paused`, e.g. editing):
+/// ← → move, Esc closes, Space plays or pauses `playing` when given. In the
+/// browser only (effects never run on the server).
+pub fn use_lightbox_keys(
+    open: RwSignal<Option<usize>>,
+    paused: Signal<bool>,
+    step: impl Fn(isize) + Copy + 'static,
+    close: impl Fn() + Copy + 'static,
+    playing: Option<RwSignal<bool>>,
+) {
+    Effect::new(move |_| {
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            if open.get_untracked().is_none() || paused.get_untracked() {
+                return;
+            }
+            match (ev.key().as_str(), playing) {
+                ("ArrowLeft", _) => step(-1),
+                ("ArrowRight", _) => step(1),
+                ("Escape", _) => close(),
+                (" ", Some(playing)) => playing.update(|p| *p = !*p),
+                _ => return,
+            }
+            ev.prevent_default();
+        });
+        on_cleanup(move || handle.remove());
+    });
+}
+
+/// Moves `open` by `delta` images, round the ends of `len`.
+pub fn stepped(open: Option<usize>, delta: isize, len: usize) -> Option<usize> {
+    let len = len as isize;
+    open.filter(|_| len > 0)
+        .map(|i| (i as isize + delta).rem_euclid(len) as usize)
 }

@@ -11,5 +11,7 @@ pub mod navbar;
 pub mod page;
 pub mod pagination;
 pub mod selection;
+pub mod share_form;
+pub mod shared_gallery;
 pub mod theme_toggle;
 pub mod uploader;

@@ -20,6 +20,7 @@ use crate::{
         album::AlbumChoice,
         gallery::{zip_url, BulkAction},
         image::{ImageCard, NAME_MAX},
+        share::ShareTarget,
     },
 };
 
@@ -202,6 +203,10 @@ pub fn SelectionBar(
                         run(BulkAction::AddToAlbum(album), "Added {n} to the album.")
                     }
                 }
+                "share" => {
+                    let url = ShareTarget::Images(ids.get_untracked()).new_share_url();
+                    let _ = window().location().set_href(&url);
+                }
                 _ => {
                     let _ = window().location().set_href(&zip_url(&ids.get_untracked()));
                 }
@@ -244,6 +249,8 @@ pub fn SelectionBar(
                     <button type="submit" name="action" value="remove" disabled=none_selected
                         on:click=on("remove")>"Remove from album"</button>
                 })}
+                <button type="submit" name="action" value="share" disabled=none_selected
+                    on:click=on("share")>"Share"</button>
                 <button type="submit" formmethod="get" formaction="/images/zip/"
                     disabled=none_selected on:click=on("download")>"Download"</button>
             </form>

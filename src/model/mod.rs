@@ -5,5 +5,6 @@
 pub mod album;
 pub mod gallery;
 pub mod image;
+pub mod share;
 pub mod trash;
 pub mod user;

@@ -19,6 +19,7 @@ use crate::{
         album::AlbumCard,
         gallery::GalleryQuery,
         image::{DESCRIPTION_MAX, NAME_MAX},
+        share::ShareTarget,
     },
 };
 
@@ -80,7 +81,7 @@ pub fn NewAlbumPage() -> impl IntoView {
         <PageSection title="New album">
             <PageForm form action="/albums/new/" submit="Create album">
                 <Field name="name" label="Name" errors value=form.value("name") maxlength=NAME_MAX autofocus=true/>
-                <TextAreaField name="description" label="Description (optional)" errors
+                <TextAreaField name="description" label="Description (optional)" errors optional=true
                     text=form.value("description") maxlength=DESCRIPTION_MAX/>
             </PageForm>
             <p class="muted"><a href="/albums/">"Cancel"</a></p>
@@ -154,7 +155,10 @@ fn Album(album: AlbumCard) -> impl IntoView {
         <p><a href="/albums/">"← Albums"</a></p>
         <div class="page-head">
             <h1>{album.name.clone()}</h1>
-            <a class="button primary" href=format!("/upload/?album={album_id}")>"Upload to this album"</a>
+            <div class="actions">
+                <a class="button" href=ShareTarget::Album(album_id).new_share_url()>"Share"</a>
+                <a class="button primary" href=format!("/upload/?album={album_id}")>"Upload to this album"</a>
+            </div>
         </div>
         {(!album.description.is_empty()).then(|| view! { <p class="description">{album.description.clone()}</p> })}
         <div class="album-actions">
@@ -163,7 +167,7 @@ fn Album(album: AlbumCard) -> impl IntoView {
                 <PageForm form=edit submit="Save album">
                     <input type="hidden" name="id" value=album_id/>
                     <Field name="name" label="Name" errors value=name maxlength=NAME_MAX/>
-                    <TextAreaField name="description" label="Description (optional)" errors
+                    <TextAreaField name="description" label="Description (optional)" errors optional=true
                         text=description maxlength=DESCRIPTION_MAX/>
                 </PageForm>
             </details>

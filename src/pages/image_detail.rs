@@ -13,7 +13,7 @@ use crate::{
         image_form::EditImageForm,
     },
     error::AppError,
-    model::image::ImageCard,
+    model::{image::ImageCard, share::ShareTarget},
 };
 
 fn image_id() -> Memo<Option<i32>> {
@@ -82,6 +82,7 @@ fn ImageDetail(card: ImageCard) -> impl IntoView {
                 </details>
                 <div class="actions">
                     <a class="button" href=card.download_url() download="">"Download"</a>
+                    <a class="button" href=ShareTarget::Images(vec![card.id]).new_share_url()>"Share"</a>
                     <form method="post" action=format!("/images/{}/trash/", card.id) class="inline" on:submit=submit_handler(trash.action)>
                         <input type="hidden" name="id" value=card.id/>
                         <button type="submit" class="danger">"Move to trash"</button>

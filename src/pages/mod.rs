@@ -10,5 +10,7 @@ pub mod logout;
 pub mod not_found;
 pub mod password;
 pub mod register;
+pub mod shared;
+pub mod shares;
 pub mod trash;
 pub mod upload;

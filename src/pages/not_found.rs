@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::page::PageSection;
+use crate::components::{navbar::on_share_link, page::PageSection};
 
 /// Any path no route matches. On the server it also sets the status to 404.
 #[component]
@@ -12,8 +12,8 @@ pub fn NotFoundPage() -> impl IntoView {
 
     view! {
         <PageSection title="Page not found" class="not-found">
-            <p>"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
-            <a class="button primary" href="/">"Back to the start"</a>
+            <p>"There is nothing at this address. It may have moved, expired or been withdrawn, or the link may be mistyped."</p>
+            {(!on_share_link()).then(|| view! { <a class="button primary" href="/">"Back to the start"</a> })}
         </PageSection>
     }
 }

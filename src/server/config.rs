@@ -12,6 +12,7 @@ use std::{
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/cloudtalents.db?mode=rwc";
 pub const DEFAULT_MEDIA_ROOT: &str = "data/media";
 pub const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
+pub const DEFAULT_SECRET_KEY_FILE: &str = "data/secret.key";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -35,6 +36,14 @@ pub enum ConfigError {
     Number { name: &'static str, value: String },
     #[error("MEDIA_ACCEL_REDIRECT must be a path that starts and ends with /, such as /protected-media/, got {value:?}")]
     AccelRedirect { value: String },
+    #[error("SECRET_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)")]
+    SecretKey,
+    #[error("SECRET_KEY_FILE {path:?} cannot be used: {reason}")]
+    SecretKeyFile { path: PathBuf, reason: String },
+    #[error("SHARE_DEFAULT_DAYS must not be more than SHARE_MAX_DAYS ({default} > {max})")]
+    ShareDays { default: u64, max: u64 },
+    #[error("SHARE_URL must be the http(s) address share links are opened at, such as https://photos.example.com, got {value:?}")]
+    ShareUrl { value: String },
     #[error("{name} is not valid UTF-8")]
     NotUnicode { name: &'static str },
 }
@@ -151,6 +160,35 @@ pub struct Config {
     pub media_accel_redirect: Option<String>,
     /// How many images may be decoded and resized at once.
     pub image_workers: usize,
+    /// `SECRET_KEY`, else the key kept in `SECRET_KEY_FILE`.
+    pub secret_key: SecretKeySource,
+    pub shares: ShareSettings,
+}
+
+/// Where the server's secret key comes from (see `server::secret`).
+#[derive(Clone)]
+pub enum SecretKeySource {
+    Value(String),
+    /// Made (random) at the first start when missing.
+    File(PathBuf),
+}
+
+impl std::fmt::Debug for SecretKeySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Value(_) => f.write_str("SECRET_KEY=***"),
+            Self::File(path) => write!(f, "SECRET_KEY_FILE={path:?}"),
+        }
+    }
+}
+
+/// Share links: the expiry offered first, the longest allowed (`None`:
+/// links may never expire), and the origin links are made for.
+#[derive(Clone, Debug)]
+pub struct ShareSettings {
+    pub default_days: Option<u64>,
+    pub max_days: Option<u64>,
+    pub origin: String,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -253,7 +291,45 @@ impl Config {
             .map(|s| s.parse::<IpAddr>())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| ConfigError::TrustedProxies { value: proxies_raw })?;
+        let secret_key = match get("SECRET_KEY", "")?.as_str() {
+            "" => SecretKeySource::File(PathBuf::from(get(
+                "SECRET_KEY_FILE",
+                DEFAULT_SECRET_KEY_FILE,
+            )?)),
+            key if key.chars().count() >= 32 => SecretKeySource::Value(key.to_owned()),
+            _ => return Err(ConfigError::SecretKey),
+        };
+        // 0 or "never": no limit / links never expire by default.
+        let days = |name: &'static str, default: &str| -> Result<Option<u64>, ConfigError> {
+            match get(name, default)?.as_str() {
+                "never" | "0" => Ok(None),
+                value => value
+                    .parse::<u64>()
+                    .map(|d| Some(d.min(36_500)))
+                    .map_err(|_| ConfigError::Number {
+                        name,
+                        value: value.to_owned(),
+                    }),
+            }
+        };
+        let max_days = days("SHARE_MAX_DAYS", "never")?;
+        let default_days = days("SHARE_DEFAULT_DAYS", "30")?.or(max_days);
+        if let (Some(default), Some(max)) = (default_days, max_days) {
+            if default > max {
+                return Err(ConfigError::ShareDays { default, max });
+            }
+        }
+        let share_url_raw = get("SHARE_URL", &public_origin)?;
+        let shares = ShareSettings {
+            default_days,
+            max_days,
+            origin: parse_origin(&share_url_raw).ok_or(ConfigError::ShareUrl {
+                value: share_url_raw,
+            })?,
+        };
         Ok(Self {
+            secret_key,
+            shares,
             database_url,
             media_root,
             site_addr,
@@ -328,6 +404,26 @@ mod tests {
         assert_eq!(c.uploads.max_pixels, 50_000_000);
         assert!(!c.keep_originals);
         assert_eq!(c.media_accel_redirect, None);
+        assert_eq!(c.shares.default_days, Some(30));
+        assert_eq!(c.shares.max_days, None);
+        assert_eq!(c.shares.origin, "http://127.0.0.1:3000");
+        assert!(
+            matches!(c.secret_key, SecretKeySource::File(ref p) if p == Path::new("data/secret.key"))
+        );
+    }
+
+    #[test]
+    fn share_days_and_the_secret_key() {
+        let c = config(&[("SHARE_MAX_DAYS", "7"), ("SHARE_DEFAULT_DAYS", "never")]).unwrap();
+        assert_eq!(
+            (c.shares.default_days, c.shares.max_days),
+            (Some(7), Some(7))
+        );
+        let e = config(&[("SHARE_MAX_DAYS", "7"), ("SHARE_DEFAULT_DAYS", "30")]).unwrap_err();
+        assert!(e.to_string().starts_with("SHARE_DEFAULT_DAYS "), "{e}");
+        let key = "k".repeat(40);
+        let c = config(&[("SECRET_KEY", &key)]).unwrap();
+        assert!(!format!("{c:?}").contains(&key), "the key is never printed");
     }
 
     #[test]
@@ -379,6 +475,9 @@ mod tests {
             ("KEEP_ORIGINALS", "sometimes"),
             ("TRASH_DAYS", "0"),
             ("MEDIA_ACCEL_REDIRECT", "protected"),
+            ("SECRET_KEY", "short"),
+            ("SHARE_MAX_DAYS", "a week"),
+            ("SHARE_URL", "photos.example.com"),
         ] {
             let e = config(&[(name, value)]).unwrap_err();
             assert!(e.to_string().starts_with(name), "{e}");

@@ -16,6 +16,8 @@ pub mod http;
 pub mod import;
 pub mod library;
 pub mod request;
+pub mod secret;
+pub mod shares;
 pub mod startup;
 pub mod state;
 

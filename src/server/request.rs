@@ -14,6 +14,8 @@ pub struct RequestCtx {
     pub session: Session,
     pub client_ip: IpAddr,
     pub user: Option<CurrentUser>,
+    /// The request's headers (a share link's access cookie).
+    pub headers: http::HeaderMap,
 }
 
 impl RequestCtx {
@@ -33,6 +35,7 @@ impl RequestCtx {
             session,
             client_ip,
             user: parts.extensions.get::<CurrentUser>().cloned(),
+            headers: parts.headers.clone(),
         })
     }
 

@@ -14,6 +14,7 @@ use super::{
     db::{self, DbStartError},
     import::ImportError,
     library::{self, Library},
+    secret::SecretKey,
     state::AppState,
 };
 
@@ -60,6 +61,7 @@ pub async fn build_state(
     leptos_options: LeptosOptions,
 ) -> Result<AppState, StartError> {
     let library = open_library(&config)?;
+    let secret_key = SecretKey::load(&config.secret_key)?;
     let db = open_database(&config).await?;
     let session_store = DbSessionStore::new(&db, config.database_url.kind())
         .await
@@ -70,7 +72,9 @@ pub async fn build_state(
         config: std::sync::Arc::new(config),
         session_store,
         login_throttle: std::sync::Arc::new(LoginThrottle::default()),
+        share_throttle: std::sync::Arc::new(LoginThrottle::default()),
         library,
+        secret_key,
     })
 }
 

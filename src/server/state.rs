@@ -10,6 +10,7 @@ use super::{
     auth::{session::DbSessionStore, throttle::LoginThrottle},
     config::Config,
     library::Library,
+    secret::SecretKey,
 };
 
 /// Router state. Server functions get it from [`super::request::RequestCtx`]
@@ -22,5 +23,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub session_store: DbSessionStore,
     pub login_throttle: Arc<LoginThrottle>,
+    /// Wrong share-link passwords, per link and per address.
+    #[from_ref(skip)]
+    pub share_throttle: Arc<LoginThrottle>,
     pub library: Library,
+    pub secret_key: SecretKey,
 }

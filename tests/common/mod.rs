@@ -152,6 +152,10 @@ impl TestApp {
             ("DATABASE_URL", db.url.as_str().to_owned()),
             ("MEDIA_ROOT", media_root.to_str().unwrap().to_owned()),
             ("LEPTOS_SITE_ADDR", addr.to_string()),
+            (
+                "SECRET_KEY",
+                "a-test-secret-key-of-at-least-32-characters".to_owned(),
+            ),
         ];
         vars.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
         let config = Config::from_lookup(|name| {

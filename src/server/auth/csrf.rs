@@ -13,11 +13,12 @@ use axum::{
 
 use crate::server::config::Config;
 
+/// `our_origins`: the app's (`PUBLIC_URL`) and the share links' (`SHARE_URL`).
 pub fn is_allowed(
     method: &Method,
     sec_fetch_site: Option<&str>,
     origin: Option<&str>,
-    public_origin: &str,
+    our_origins: &[&str],
 ) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return true;
@@ -26,7 +27,7 @@ pub fn is_allowed(
         // Modern browsers: only our own pages count.
         (Some(site), _) => site == "same-origin",
         // Older browsers and other clients: Origin must be ours.
-        (None, Some(origin)) => origin == public_origin,
+        (None, Some(origin)) => our_origins.contains(&origin),
         // Nothing says where it comes from: refuse.
         (None, None) => false,
     }
@@ -40,7 +41,8 @@ pub async fn reject_cross_site(
     let headers = req.headers();
     let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    if is_allowed(req.method(), site, origin, &config.public_origin) {
+    let ours = [config.public_origin.as_str(), config.shares.origin.as_str()];
+    if is_allowed(req.method(), site, origin, &ours) {
         return next.run(req).await;
     }
     tracing::warn!(method = %req.method(), path = req.uri().path(), ?site, ?origin, "refused a cross-site request");
@@ -57,6 +59,7 @@ mod tests {
     use super::*;
 
     const ORIGIN: &str = "https://gallery.example";
+    const OURS: &[&str] = &[ORIGIN, "https://photos.example"];
 
     #[test]
     fn safe_methods_always_pass() {
@@ -64,25 +67,21 @@ mod tests {
             &Method::GET,
             Some("cross-site"),
             Some("https://evil.example"),
-            ORIGIN
+            OURS
         ));
     }
 
     #[test]
     fn posts_must_come_from_our_pages() {
         let post = &Method::POST;
-        assert!(is_allowed(post, Some("same-origin"), Some(ORIGIN), ORIGIN));
-        assert!(!is_allowed(post, Some("cross-site"), Some(ORIGIN), ORIGIN));
-        assert!(!is_allowed(post, Some("same-site"), None, ORIGIN));
-        assert!(!is_allowed(post, Some("none"), None, ORIGIN));
-        assert!(is_allowed(post, None, Some(ORIGIN), ORIGIN));
-        assert!(!is_allowed(
-            post,
-            None,
-            Some("https://evil.example"),
-            ORIGIN
-        ));
-        assert!(!is_allowed(post, None, Some("null"), ORIGIN));
-        assert!(!is_allowed(post, None, None, ORIGIN));
+        assert!(is_allowed(post, Some("same-origin"), Some(ORIGIN), OURS));
+        assert!(!is_allowed(post, Some("cross-site"), Some(ORIGIN), OURS));
+        assert!(!is_allowed(post, Some("same-site"), None, OURS));
+        assert!(!is_allowed(post, Some("none"), None, OURS));
+        assert!(is_allowed(post, None, Some(ORIGIN), OURS));
+        assert!(is_allowed(post, None, Some("https://photos.example"), OURS));
+        assert!(!is_allowed(post, None, Some("https://evil.example"), OURS));
+        assert!(!is_allowed(post, None, Some("null"), OURS));
+        assert!(!is_allowed(post, None, None, OURS));
     }
 }

@@ -64,17 +64,27 @@ where
         Err(error) => return render(state, parts, feedback::<S>(vec![], error)).await,
     };
     let echoed = echo(&fields);
+    let response = ResponseOptions::default();
     let result = match serde_urlencoded::to_string(&fields)
         .ok()
         .and_then(|encoded| serde_urlencoded::from_str::<S>(&encoded).ok())
     {
-        Some(args) => run(&state, &parts, args).await,
+        Some(args) => run(&state, &parts, response.clone(), args).await,
         None => Err(AppError::BadRequest(
             "the form is missing a field or has a malformed one".into(),
         )),
     };
     match result {
-        Ok(success) => Redirect::to(&success.next_url()).into_response(),
+        Ok(success) => {
+            let mut res = Redirect::to(&success.next_url()).into_response();
+            // What the function set (a cookie) goes with the redirect.
+            if let Ok(set) = response.0.read() {
+                for (name, value) in &set.headers {
+                    res.headers_mut().append(name, value.clone());
+                }
+            }
+            res
+        }
         Err(AppError::Unauthenticated) => {
             Redirect::to(&format!("/login/?next={}", url_encode(parts.uri.path()))).into_response()
         }
@@ -110,7 +120,12 @@ fn feedback<S: 'static>(values: Vec<(String, String)>, error: AppError) -> FormF
 
 /// Runs the server function's body as leptos_axum would for a hydrated
 /// call: in a reactive owner that holds the request parts and the state.
-async fn run<S>(state: &AppState, parts: &Parts, args: S) -> Result<S::Output, AppError>
+async fn run<S>(
+    state: &AppState,
+    parts: &Parts,
+    response: ResponseOptions,
+    args: S,
+) -> Result<S::Output, AppError>
 where
     S: ServerFn<Error = AppError>,
 {
@@ -121,7 +136,7 @@ where
             ScopedFuture::new(async move {
                 provide_context(parts);
                 provide_context(state);
-                provide_context(ResponseOptions::default());
+                provide_context(response);
                 args.run_body().await
             })
         })

@@ -14,7 +14,14 @@ use axum::{
 use crate::{error::AppError, model::user::CurrentUser};
 
 /// Pages only a logged-in user may see; others are sent to log in first.
-pub const PROTECTED_PATHS: &[&str] = &["/images/", "/upload/", "/password/", "/trash/", "/albums/"];
+pub const PROTECTED_PATHS: &[&str] = &[
+    "/images/",
+    "/upload/",
+    "/password/",
+    "/trash/",
+    "/albums/",
+    "/shares/",
+];
 /// Pages a logged-in user has no use for; they go to their gallery.
 const LOGGED_OUT_ONLY: &[&str] = &["/", "/login/", "/register/"];
 
@@ -56,6 +63,30 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response<Body> 
         parts.status = err.status();
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Everything under a share link `/s/…`: sent nowhere as a referrer (the
+/// URL is the secret), kept out of search engines, and never stored by a
+/// cache, so that revoking the link ends it at the next request.
+pub async fn share_link_headers(req: Request, next: Next) -> Response<Body> {
+    let is_share = req.uri().path().starts_with("/s/");
+    let mut res = next.run(req).await;
+    if is_share {
+        let headers = res.headers_mut();
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        headers.insert(
+            "x-robots-tag",
+            HeaderValue::from_static("noindex, nofollow"),
+        );
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    res
 }
 
 /// `/register` → 308 `/register/`, as the old app did for its URLs.

@@ -36,7 +36,9 @@ pub async fn serve(
     req: Request,
 ) -> Response {
     match find(&state, &key, &file, req.extensions().get::<CurrentUser>()).await {
-        Ok(Some(content_type)) => respond(&state, &key, &file, content_type, None).await,
+        Ok(Some(content_type)) => {
+            respond(&state, &key, &file, content_type, None, Caching::Immutable).await
+        }
         Ok(None) => not_found(),
         Err(err) => {
             tracing::error!(%err, "media lookup failed");
@@ -72,7 +74,7 @@ async fn find(
     Ok(Some(content_type(file)))
 }
 
-fn content_type(file: &str) -> &'static str {
+pub(super) fn content_type(file: &str) -> &'static str {
     match file.rsplit('.').next() {
         Some("png") => "image/png",
         Some("gif") => "image/gif",
@@ -102,6 +104,7 @@ pub async fn download(
         &file,
         content_type(&file),
         Some(disposition),
+        Caching::Revalidate,
     )
     .await
 }
@@ -119,7 +122,15 @@ pub async fn trashed_thumb(
         Err(res) => return res,
     };
     let file = Variant::Thumb400.file_name(StoredFormat::from_column(&model.format));
-    respond(&state, &model.file_key, &file, content_type(&file), None).await
+    respond(
+        &state,
+        &model.file_key,
+        &file,
+        content_type(&file),
+        None,
+        Caching::Immutable,
+    )
+    .await
 }
 
 /// The image `id` found by `find` for the logged-in user, or the response
@@ -168,12 +179,36 @@ pub(super) fn attachment(name: &str, extension: &str) -> HeaderValue {
     .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
 }
 
-async fn respond(
+/// How long a browser may keep a media response.
+#[derive(Clone, Copy)]
+pub(super) enum Caching {
+    /// An owner's copy: a key's files never change (an edit changes the
+    /// row, not the files), so the browser may keep them, for this user only.
+    Immutable,
+    /// Ask again each time (a download's name follows the image's).
+    Revalidate,
+    /// Never kept: under a share link, whose revoking must cut the bytes
+    /// off at the next request.
+    NoStore,
+}
+
+impl Caching {
+    fn header(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Caching::Immutable => "private, max-age=31536000, immutable",
+            Caching::Revalidate => "private, no-cache",
+            Caching::NoStore => "private, no-store",
+        })
+    }
+}
+
+pub(super) async fn respond(
     state: &AppState,
     key: &str,
     file: &str,
     content_type: &'static str,
     disposition: Option<HeaderValue>,
+    caching: Caching,
 ) -> Response {
     let mut res = if let Some(prefix) = &state.config.media_accel_redirect {
         let mut res = Response::new(Body::empty());
@@ -206,19 +241,8 @@ async fn respond(
     );
     if let Some(disposition) = disposition {
         headers.insert(header::CONTENT_DISPOSITION, disposition);
-        // The name follows the image's, which can change.
-        headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-cache"),
-        );
-    } else {
-        // A key's files never change (an edit changes the row, not the
-        // files): the browser may keep them, but only for this user.
-        headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, max-age=31536000, immutable"),
-        );
     }
+    headers.insert(header::CACHE_CONTROL, caching.header());
     res
 }
 

@@ -7,6 +7,7 @@ pub mod health;
 pub mod layers;
 pub mod media;
 pub mod selection;
+pub mod shared;
 pub mod upload;
 
 use std::{collections::HashSet, sync::Arc, time::Duration};
@@ -35,7 +36,7 @@ use super::{
     state::AppState,
 };
 use crate::{
-    api::{accounts, albums, images, trash},
+    api::{accounts, albums, images, shares, trash},
     app::{shell, App},
 };
 use forms::submit;
@@ -69,6 +70,14 @@ pub fn router(state: AppState) -> Router {
         .route("/albums/remove/", post(submit::<albums::RemoveFromAlbum>))
         .route("/albums/cover/", post(submit::<albums::SetAlbumCover>))
         .route("/trash/{id}/thumb/", get(media::trashed_thumb))
+        .route("/shares/new/", post(submit::<shares::CreateShare>))
+        .route("/shares/{id}/", post(submit::<shares::UpdateShare>))
+        .route("/shares/{id}/revoke/", post(submit::<shares::RevokeShare>))
+        // A share link: its password form, its images, its downloads.
+        .route("/s/{token}", post(submit::<shares::UnlockShare>))
+        .route("/s/{token}/media/{id}/{copy}", get(shared::media))
+        .route("/s/{token}/download/{id}", get(shared::download))
+        .route("/s/{token}/zip", get(shared::zip))
         .route(
             "/upload/",
             post(upload::upload).layer(DefaultBodyLimit::max(
@@ -82,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Layers: the last added runs first on the way in.
         .layer(from_fn(layers::server_fn_error_status))
+        .layer(from_fn(layers::share_link_headers))
         .layer(from_fn(layers::guard_pages))
         .layer(from_fn_with_state(state.clone(), session::load_current_user))
         .layer(session::layer(state.session_store.clone(), &state.config))

@@ -2,7 +2,7 @@
 //! calls `api::images::bulk_images`), and the ZIP of a selection.
 //!
 //! - `POST /images/bulk/`: fields `action` (`trash`, `add`, `remove`,
-//!   `new`), `ids` (repeated), `album`, `in_album`, `new_album`, `back`.
+//!   `new`, `share`: to the form for a link), `ids` (repeated), `album`, `in_album`, `new_album`, `back`.
 //!   Success goes back to `back` (a new album: to its page).
 //! - `GET /images/zip/?ids=…&ids=…`: a streamed ZIP of those images.
 
@@ -18,7 +18,7 @@ use super::media::not_found;
 use crate::{
     api::images::local_path_or,
     error::AppError,
-    model::{gallery::BulkAction, user::CurrentUser},
+    model::{gallery::BulkAction, share::ShareTarget, user::CurrentUser},
     server::{
         library::{archive, bulk},
         state::AppState,
@@ -90,6 +90,9 @@ pub async fn bulk_post(State(state): State<AppState>, req: Request) -> Response 
             // Nothing selected: nothing to do.
             return Ok(back);
         }
+        if form.action == "share" {
+            return Ok(ShareTarget::Images(form.ids).new_share_url());
+        }
         let action =
             BulkAction::from_form(&form.action, form.album, form.in_album, &form.new_album)
                 .ok_or_else(|| AppError::BadRequest("unknown action, or no album chosen".into()))?;
@@ -118,7 +121,16 @@ pub async fn zip(State(state): State<AppState>, req: Request) -> Response {
         Err(AppError::NotFound) => return not_found(),
         Err(err) => return (err.status(), err.sentence()).into_response(),
     };
-    let count = items.len();
+    let name = format!("cloudtalents-{}-images.zip", items.len());
+    zip_response(&state, items, &name)
+}
+
+/// A ZIP of `items`, streamed as it is written, named `file_name` (ASCII).
+pub(super) fn zip_response(
+    state: &AppState,
+    items: Vec<archive::ZipItem>,
+    file_name: &str,
+) -> Response {
     let (writer, reader) = tokio::io::duplex(PIPE_BYTES);
     let library = state.library.clone();
     tokio::spawn(async move {
@@ -133,9 +145,7 @@ pub async fn zip(State(state): State<AppState>, req: Request) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/zip"),
     );
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"cloudtalents-{count}-images.zip\""
-    )) {
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     headers.insert(

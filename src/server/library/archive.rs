@@ -83,9 +83,13 @@ pub async fn zip_items(
     if rows.len() != wanted.len() {
         return Err(AppError::NotFound);
     }
+    Ok(items_of(rows))
+}
+
+/// The ZIP entries of `rows`, in their order, with unique safe names.
+pub fn items_of(rows: Vec<image::Model>) -> Vec<ZipItem> {
     let mut taken = HashSet::new();
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|row| {
             let file = download_file(&row);
             let extension = file.rsplit('.').next().unwrap_or("jpg").to_owned();
@@ -96,7 +100,7 @@ pub async fn zip_items(
                 name,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// `stem.ext`, or `stem (2).ext`, `stem (3).ext`… whichever is not yet

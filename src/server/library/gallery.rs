@@ -17,7 +17,10 @@ use super::card;
 use crate::{
     entities::{album_image, image},
     error::AppError,
-    model::gallery::{search_words, GalleryPage, GalleryQuery, Sort, PAGE_SIZE},
+    model::{
+        gallery::{search_words, GalleryPage, GalleryQuery, Sort, PAGE_SIZE},
+        image::ImageCard,
+    },
 };
 
 /// One page of the user's gallery for `query`. A page past the end shows
@@ -27,8 +30,24 @@ pub async fn list(
     user_id: i32,
     query: &GalleryQuery,
 ) -> Result<GalleryPage, AppError> {
-    let select = || gallery_select(db.get_database_backend(), user_id, query);
-    let page = query.page.max(1);
+    page_of(
+        db,
+        || gallery_select(db.get_database_backend(), user_id, query),
+        query.page,
+        card,
+    )
+    .await
+}
+
+/// Page `page` of `select`'s images, each shown by `to_card`. A page past
+/// the end shows the last one.
+pub async fn page_of(
+    db: &DatabaseConnection,
+    select: impl Fn() -> Select<image::Entity>,
+    page: u64,
+    to_card: impl Fn(&image::Model) -> ImageCard,
+) -> Result<GalleryPage, AppError> {
+    let page = page.max(1);
     let (mut rows, mut total) = page_and_total(db, select(), page).await?;
     let mut pages = total.div_ceil(PAGE_SIZE).max(1);
     let mut page = page;
@@ -41,7 +60,7 @@ pub async fn list(
         (rows, _) = page_and_total(db, select(), page).await?;
     }
     Ok(GalleryPage {
-        images: rows.iter().map(card).collect(),
+        images: rows.iter().map(to_card).collect(),
         page,
         pages,
         total,

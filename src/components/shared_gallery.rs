@@ -1,0 +1,102 @@
+//! A share link's page: title, message, the count, "Download all", the
+//! thumbnails and a lightbox with only what a visitor may do (look, move,
+//! download when allowed). Page links load whole pages (`rel=external`):
+//! a password link's cookie belongs to the link's own path.
+
+use leptos::prelude::*;
+
+use super::{
+    image_grid::count_text,
+    lightbox::{stepped, use_lightbox_keys},
+    pagination::Pagination,
+};
+use crate::model::share::SharedGallery;
+
+#[component]
+pub fn SharedGrid(gallery: SharedGallery) -> impl IntoView {
+    let images = RwSignal::new(gallery.images.clone());
+    let open = RwSignal::new(None::<usize>);
+    let allow_download = gallery.allow_download;
+    let paging = gallery.clone();
+    let lightbox = gallery.clone();
+    view! {
+        <section class="shared">
+            <div class="page-head">
+                <h1>{gallery.title.clone()}</h1>
+                {(allow_download && gallery.total > 0).then(|| view! {
+                    <a class="button primary" href=gallery.zip_url() rel="external" download="">"Download all"</a>
+                })}
+            </div>
+            {(!gallery.message.is_empty()).then(|| view! { <p class="description share-message">{gallery.message.clone()}</p> })}
+            <p class="muted gallery-count" role="status">{count_text(gallery.total)}</p>
+            {(gallery.total == 0).then(|| view! {
+                <section class="empty-state"><p class="big">"Nothing is shared here any more."</p></section>
+            })}
+            <ul class="gallery" aria-label="Images">
+                {gallery.images.into_iter().enumerate().map(|(index, card)| {
+                    let srcset = card.srcset();
+                    view! {
+                        <li class="thumb">
+                            <a href=card.display_url.clone() rel="external" on:click=move |ev| {
+                                ev.prevent_default();
+                                open.set(Some(index));
+                            }>
+                                <img src=card.thumb_400_url.clone() srcset=srcset
+                                    sizes="(max-width: 600px) 50vw, (max-width: 1100px) 33vw, 270px"
+                                    width=card.width height=card.height loading="lazy" decoding="async"
+                                    alt=card.name.clone()/>
+                                <span class="thumb-name">{card.name.clone()}</span>
+                            </a>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <Pagination page=paging.page pages=paging.pages link=move |n| paging.page_url(n) external=true/>
+            <SharedLightbox gallery=lightbox images open/>
+        </section>
+    }
+}
+
+#[component]
+fn SharedLightbox(
+    gallery: SharedGallery,
+    images: RwSignal<Vec<crate::model::image::ImageCard>>,
+    open: RwSignal<Option<usize>>,
+) -> impl IntoView {
+    let current = move || open.get().and_then(|i| images.with(|v| v.get(i).cloned()));
+    let close = move || open.set(None);
+    let step = move |delta: isize| {
+        if let Some(next) = stepped(open.get_untracked(), delta, images.with(Vec::len)) {
+            open.set(Some(next));
+        }
+    };
+    use_lightbox_keys(open, Signal::stored(false), step, close, None);
+    let gallery = StoredValue::new(gallery);
+    view! {
+        <Show when=move || current().is_some()>
+            {move || current().map(|card| {
+                let download = gallery.with_value(|g| g.allow_download.then(|| g.download_url(card.id)));
+                view! {
+                    <div class="lightbox" role="dialog" aria-modal="true" aria-label=card.name.clone()
+                        on:click=move |ev| if ev.target() == ev.current_target() { close() }>
+                        <button type="button" class="lightbox-close" aria-label="Close" on:click=move |_| close()>"×"</button>
+                        <button type="button" class="lightbox-prev" aria-label="Previous image" on:click=move |_| step(-1)>"‹"</button>
+                        <figure>
+                            <img src=card.display_url.clone() width=card.width height=card.height alt=card.name.clone()/>
+                            <figcaption>
+                                <div class="lightbox-title"><h2>{card.name.clone()}</h2></div>
+                                <p class="description">{card.description.clone()}</p>
+                                {download.map(|href| view! {
+                                    <div class="lightbox-actions">
+                                        <a class="button" href=href rel="external" download="">"Download"</a>
+                                    </div>
+                                })}
+                            </figcaption>
+                        </figure>
+                        <button type="button" class="lightbox-next" aria-label="Next image" on:click=move |_| step(1)>"›"</button>
+                    </div>
+                }
+            })}
+        </Show>
+    }
+}
