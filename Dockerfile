@@ -48,8 +48,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app \
- && mkdir -p /app/media \
- && chown app:app /app/media
+ && mkdir -p /app/media /app/data \
+ && chown app:app /app/media /app/data
 WORKDIR /app
 # hash.txt beside the binary: the content-hashed names of the site's files.
 COPY --from=builder /out/cloudtalents /out/hash.txt /app/

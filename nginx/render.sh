@@ -6,6 +6,10 @@
 #   NGINX_TEMP=… NGINX_CONF_DIR=/etc/nginx CLIENT_MAX_BODY_SIZE=21m \
 #     nginx/render.sh nginx/nginx.conf > /etc/nginx/nginx.conf
 #
+# Optional: SHARE_HOST, one or more host names (separated by spaces) that
+# serve share links only (nginx/share-host.conf): /s/…, their media and the
+# site files; everything else there is 404.
+#
 # Optional: TLS_TERMINATORS, the addresses or CIDR ranges (separated by
 # spaces or commas) of the TLS terminator in front of nginx, whose
 # X-Forwarded-Proto is believed: a request it says came over https gets
@@ -33,4 +37,18 @@ for addr in $(printf '%s' "${TLS_TERMINATORS:-}" | tr ',' ' '); do
 done
 export TLS_TERMINATOR_ENTRIES
 
-exec envsubst '${NGINX_PORT} ${APP_UPSTREAM} ${SITE_ROOT} ${MEDIA_ROOT} ${NGINX_TEMP} ${NGINX_CONF_DIR} ${CLIENT_MAX_BODY_SIZE} ${TLS_TERMINATOR_ENTRIES}' < "$1"
+SHARE_SERVER_BLOCK=""
+if [ -n "${SHARE_HOST:-}" ]; then
+  case "$SHARE_HOST" in
+    *[!A-Za-z0-9.\ -]*)
+      echo "render.sh: SHARE_HOST: not host names: $SHARE_HOST" >&2
+      exit 1
+      ;;
+  esac
+  SHARE_SERVER_BLOCK="$(envsubst '${NGINX_PORT} ${SITE_ROOT} ${MEDIA_ROOT} ${SHARE_HOST}' \
+    < "$(dirname "$1")/share-host.conf")
+"
+fi
+export SHARE_SERVER_BLOCK
+
+exec envsubst '${NGINX_PORT} ${APP_UPSTREAM} ${SITE_ROOT} ${MEDIA_ROOT} ${NGINX_TEMP} ${NGINX_CONF_DIR} ${CLIENT_MAX_BODY_SIZE} ${TLS_TERMINATOR_ENTRIES} ${SHARE_SERVER_BLOCK}' < "$1"

@@ -46,7 +46,8 @@ cp -r target/site "$work/site"
 chmod -R a+rX "$work/site"
 # nginx's workers run as nobody here (root master); its temp files go here.
 chmod 1777 "$work/nginx"
-TLS_TERMINATORS="" NGINX_PORT="127.0.0.1:$nginx_port" APP_UPSTREAM="127.0.0.1:$app_port" \
+share_host="photos.test"
+SHARE_HOST="$share_host" TLS_TERMINATORS="" NGINX_PORT="127.0.0.1:$nginx_port" APP_UPSTREAM="127.0.0.1:$app_port" \
 SITE_ROOT="$work/site" MEDIA_ROOT="$work/media" NGINX_TEMP="$work/nginx" \
 NGINX_CONF_DIR=/etc/nginx CLIENT_MAX_BODY_SIZE="$(awk -F= '/CLIENT_MAX_BODY_SIZE=/ {print $2}' nginx/Dockerfile)" \
   nginx/render.sh nginx/nginx.conf >"$work/nginx.conf"
@@ -57,7 +58,7 @@ psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
 # As compose sets them (compose.yaml + .env.app.example).
 DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_ROOT="$work/media" \
 LEPTOS_SITE_ADDR="127.0.0.1:$app_port" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
-PUBLIC_URL="$base" MEDIA_ACCEL_REDIRECT=/protected-media/ TRUSTED_PROXIES=127.0.0.1 \
+PUBLIC_URL="$base" MEDIA_ACCEL_REDIRECT=/protected-media/ TRUSTED_PROXIES=127.0.0.1 SECRET_KEY_FILE="$work/secret.key" \
 MAX_UPLOAD_BYTES=20971520 RUST_LOG=warn \
   "$bin" >"$work/app.log" 2>&1 &
 app_pid=$!
@@ -116,6 +117,7 @@ check "the internal location is not reachable" test "$(curl -sS -o /dev/null -w 
 curl -sS -D "$work/h3" -o /dev/null "$base/"
 for h in "X-Content-Type-Options: nosniff" "Referrer-Policy: same-origin" "X-Frame-Options: DENY"; do
   check "page header $h" test "$(header "$work/h3" "${h%%:*}")" = "${h#*: }"
+  check "page header ${h%%:*} once" test "$(grep -ci "^${h%%:*}:" "$work/h3")" = 1
 done
 check "page CSP forbids framing" grep -qi "^content-security-policy:.*frame-ancestors 'none'" "$work/h3"
 check "no HSTS over http" test -z "$(header "$work/h3" Strict-Transport-Security)"
@@ -133,6 +135,39 @@ curl -sS -D "$work/h5" -o /dev/null -H "X-Forwarded-Proto: https" "$base/"
 check "no HSTS when an untrusted client claims https" test -z "$(header "$work/h5" Strict-Transport-Security)"
 curl -sS -D "$work/h6" -o /dev/null -H "X-Forwarded-Proto: https" "$base$js"
 check "no HSTS on /pkg/ when an untrusted client claims https" test -z "$(header "$work/h6" Strict-Transport-Security)"
+
+echo "==> share links through nginx, and the share-only host"
+count_header() { grep -ci "^$2:" "$1" || true; }
+check "owner media: one Cache-Control, the app's" test "$(count_header "$work/h1" Cache-Control)" = 1
+check "owner media stays cacheable" test "$(header "$work/h1" Cache-Control)" = "private, max-age=31536000, immutable"
+image_id="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/card.json")"
+curl -fsS -o /dev/null -b "$work/a.jar" -H "Origin: $base" --data-urlencode "images=$image_id" \
+  --data-urlencode expires=7 --data-urlencode allow_download=on "$base/shares/new/"
+link="$(curl -fsS -b "$work/a.jar" "$base/shares/" | grep -o '/s/[A-Za-z0-9_-]\{43\}' | head -n1)"
+check "the owner's page shows the link" test -n "$link"
+share_id="$(curl -fsS -b "$work/a.jar" "$base/shares/" | grep -o 'href="/shares/[0-9]*/"' | head -n1 | tr -dc 0-9)"
+curl -sS -D "$work/s1" -o "$work/s1.html" "$base$link"
+check "a visitor opens the link" grep -q "^HTTP/1.1 200" "$work/s1"
+check "one Referrer-Policy on the link: no-referrer" test "$(count_header "$work/s1" Referrer-Policy):$(header "$work/s1" Referrer-Policy)" = "1:no-referrer"
+check "the link's page is not stored" test "$(header "$work/s1" Cache-Control)" = "private, no-store"
+check "the link's page names no owner" test "$(grep -c "owner$$" "$work/s1.html")" = 0
+shared_media="$link/media/$image_id/display"
+curl -sS -D "$work/s2" -o "$work/shared.jpg" "$base$shared_media"
+check "shared media through nginx" grep -q "^HTTP/1.1 200" "$work/s2"
+check "shared media bytes are the stored file's" cmp -s "$work/shared.jpg" "$work/media/$key/display.jpg"
+check "shared media: one Cache-Control, no-store" test "$(count_header "$work/s2" Cache-Control):$(header "$work/s2" Cache-Control)" = "1:private, no-store"
+on_share_host() { curl -sS -o /dev/null -w '%{http_code}' -H "Host: $share_host" "$base$1"; }
+check "share host: the link" test "$(on_share_host "$link")" = 200
+check "share host: its media" test "$(on_share_host "$shared_media")" = 200
+check "share host: the site's files" test "$(on_share_host "$js")" = 200
+for path in / /login/ /register/ /images/ /shares/ /healthz /api/list_shares "$media" /protected-media/x; do
+  check "share host: $path is 404" test "$(on_share_host "$path")" = 404
+done
+curl -sS -D "$work/s3" -o /dev/null -H "Host: $share_host" "$base$link"
+check "share host: no-referrer" test "$(header "$work/s3" Referrer-Policy)" = no-referrer
+curl -fsS -o /dev/null -b "$work/a.jar" -H "Origin: $base" --data-urlencode "id=$share_id" "$base/shares/$share_id/revoke/"
+check "revoked: the page is 404 at once" test "$(on_share_host "$link")" = 404
+check "revoked: the media too" test "$(on_share_host "$shared_media")" = 404
 
 head -c $((22 * 1024 * 1024)) /dev/zero >"$work/big.bin"
 code="$(curl -sS -o "$work/413.html" -w '%{http_code}' -b "$work/a.jar" -H "Origin: $base" \
