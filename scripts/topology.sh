@@ -59,7 +59,7 @@ psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
 DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_ROOT="$work/media" \
 LEPTOS_SITE_ADDR="127.0.0.1:$app_port" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
 PUBLIC_URL="$base" MEDIA_ACCEL_REDIRECT=/protected-media/ TRUSTED_PROXIES=127.0.0.1 SECRET_KEY_FILE="$work/secret.key" \
-MAX_UPLOAD_BYTES=20971520 RUST_LOG=warn \
+MAX_UPLOAD_BYTES=20971520 RUST_LOG=info \
   "$bin" >"$work/app.log" 2>&1 &
 app_pid=$!
 # In the foreground of its own process, as in the container; its access log
@@ -163,6 +163,13 @@ check "share host: the site's files" test "$(on_share_host "$js")" = 200
 for path in / /login/ /register/ /images/ /shares/ /healthz /api/list_shares "$media" /protected-media/x; do
   check "share host: $path is 404" test "$(on_share_host "$path")" = 404
 done
+check "share host: a path that only looks like a link is 404" test "$(on_share_host "/albums/..%2Fs%2Fx/")" = 404
+check "shared media say noindex" test "$(header "$work/s2" X-Robots-Tag)" = "noindex, nofollow"
+token="${link#/s/}"
+check "nginx logs no share token" test "$(grep -c -- "$token" "$work/nginx.log")" = 0
+check "nginx logs the link redacted" grep -q 'GET /s/\[token\]/media/' "$work/nginx.log"
+check "the app logs no share token" test "$(grep -c -- "$token" "$work/app.log")" = 0
+check "the app logs the link redacted" grep -q "/s/\[token\]" "$work/app.log"
 curl -sS -D "$work/s3" -o /dev/null -H "Host: $share_host" "$base$link"
 check "share host: no-referrer" test "$(header "$work/s3" Referrer-Policy)" = no-referrer
 curl -fsS -o /dev/null -b "$work/a.jar" -H "Origin: $base" --data-urlencode "id=$share_id" "$base/shares/$share_id/revoke/"

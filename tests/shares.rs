@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestApp, TestDb};
+use common::{fixtures, TestApp, TestDb};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
@@ -17,6 +17,7 @@ on_each_backend! {
     revoked_expired_and_wrong_links_are_the_same_404 => revoked_expired_and_wrong_links_are_the_same_404;
     a_password_link_asks_first_and_throttles => a_password_link_asks_first_and_throttles;
     downloads_can_be_turned_off => downloads_can_be_turned_off;
+    shared_downloads_never_give_originals => shared_downloads_never_give_originals;
     only_the_owner_makes_and_manages_links => only_the_owner_makes_and_manages_links;
 }
 
@@ -531,4 +532,43 @@ async fn only_the_owner_makes_and_manages_links(db: TestDb) {
         visit(&other_app, &visitor, &path_of(&card)).await.status(),
         StatusCode::OK
     );
+}
+
+async fn shared_downloads_never_give_originals(db: TestDb) {
+    let app = TestApp::spawn_with(db, &[("KEEP_ORIGINALS", "true")]).await;
+    app.sign_up("ada").await;
+    let res = app
+        .upload("Scan", "kept", "scan.png", fixtures::png(64, 48), true)
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let image: cloudtalents::model::image::ImageCard = res.json().await.unwrap();
+    // The owner gets the original back.
+    let res = app.get(&image.download_url()).await;
+    assert_eq!(res.headers()["content-type"], "image/png");
+    let card = share(
+        &app,
+        &[
+            ("images", &image.id.to_string()),
+            ("expires", "1"),
+            ("allow_download", "on"),
+        ],
+    )
+    .await;
+    let link = path_of(&card);
+    let visitor = TestApp::new_client();
+    // A visitor gets the display copy (re-encoded: no metadata).
+    let res = visit(&app, &visitor, &format!("{link}/download/{}", image.id)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("Scan.jpg"));
+    let zip = visit(&app, &visitor, &format!("{link}/zip"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let names = String::from_utf8_lossy(&zip);
+    assert!(names.contains("Scan.jpg") && !names.contains("Scan.png"));
 }

@@ -52,9 +52,21 @@ impl MigrationTrait for Migration {
         manager
             .create_index(
                 Index::create()
+                    .if_not_exists()
                     .name("idx_shares_user_id")
                     .table(Shares::Table)
                     .col(Shares::UserId)
+                    .to_owned(),
+            )
+            .await?;
+        // Deleting an album deletes its links (the cascade looks them up).
+        manager
+            .create_index(
+                Index::create()
+                    .if_not_exists()
+                    .name("idx_shares_album_id")
+                    .table(Shares::Table)
+                    .col(Shares::AlbumId)
                     .to_owned(),
             )
             .await?;
@@ -90,6 +102,7 @@ impl MigrationTrait for Migration {
         manager
             .create_index(
                 Index::create()
+                    .if_not_exists()
                     .name("idx_share_images_image_id")
                     .table(ShareImages::Table)
                     .col(ShareImages::ImageId)

@@ -16,14 +16,13 @@ use crate::model::share::SharedGallery;
 pub fn SharedGrid(gallery: SharedGallery) -> impl IntoView {
     let images = RwSignal::new(gallery.images.clone());
     let open = RwSignal::new(None::<usize>);
-    let allow_download = gallery.allow_download;
     let paging = gallery.clone();
     let lightbox = gallery.clone();
     view! {
         <section class="shared">
             <div class="page-head">
                 <h1>{gallery.title.clone()}</h1>
-                {(allow_download && gallery.total > 0).then(|| view! {
+                {gallery.zip_all.then(|| view! {
                     <a class="button primary" href=gallery.zip_url() rel="external" download="">"Download all"</a>
                 })}
             </div>

@@ -12,6 +12,8 @@ pub const TITLE_MAX: usize = 255;
 pub const MESSAGE_MAX: usize = 2_000;
 /// Most images one link may list (an album link follows its album).
 pub const SHARE_MAX_IMAGES: usize = 1_000;
+/// The longest expiry in days (100 years).
+pub const EXPIRY_DAYS_MAX: u32 = 36_500;
 /// The password of a link: at least this long.
 pub const SHARE_PASSWORD_MIN: usize = 4;
 pub const SHARE_PASSWORD_MAX: usize = 1_024;
@@ -76,7 +78,7 @@ impl Expiry {
             days => days
                 .parse::<u32>()
                 .ok()
-                .filter(|d| *d > 0)
+                .filter(|d| (1..=EXPIRY_DAYS_MAX).contains(d))
                 .map(Expiry::Days)
                 .ok_or_else(|| {
                     FieldErrors::default().field("expires", "Please choose when the link expires.")
@@ -191,6 +193,9 @@ pub struct SharedGallery {
     pub pages: u64,
     pub total: u64,
     pub allow_download: bool,
+    /// "Download all" is offered: downloads are allowed and the images fit
+    /// in one ZIP.
+    pub zip_all: bool,
 }
 
 impl SharedGallery {
@@ -236,6 +241,7 @@ mod tests {
         );
         assert!(Expiry::from_form("date", "31/01/2027").is_err());
         assert!(Expiry::from_form("0", "").is_err());
+        assert!(Expiry::from_form("4000000000", "").is_err());
         assert!(Expiry::from_form("soon", "").is_err());
     }
 

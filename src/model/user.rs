@@ -35,12 +35,15 @@ pub fn use_current_user() -> Option<CurrentUser> {
     use_context::<CurrentUserContext>().and_then(|c| c.0)
 }
 
+/// The logged-in user, except under a share link (`/s/…`): that page is
+/// the same for everyone, so it carries no one's name in its data.
 #[cfg(feature = "ssr")]
 fn from_request() -> Option<CurrentUser> {
-    use_context::<http::request::Parts>()?
-        .extensions
-        .get::<CurrentUser>()
-        .cloned()
+    let parts = use_context::<http::request::Parts>()?;
+    if parts.uri.path().starts_with("/s/") {
+        return None;
+    }
+    parts.extensions.get::<CurrentUser>().cloned()
 }
 
 #[cfg(not(feature = "ssr"))]

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
-use super::not_found::NotFoundPage;
+use super::not_found::by_route_id;
 use crate::{
     api::{
         albums::{album_choices, get_album, list_albums, CreateAlbum, DeleteAlbum, UpdateAlbum},
@@ -14,7 +14,6 @@ use crate::{
         image_grid::{count_text, GalleryTools, ImageGrid},
         page::PageSection,
     },
-    error::AppError,
     model::{
         album::AlbumCard,
         gallery::GalleryQuery,
@@ -94,33 +93,7 @@ pub fn NewAlbumPage() -> impl IntoView {
 /// delete forms.
 #[component]
 pub fn AlbumPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i32>().ok())
-    });
-    let album = Resource::new_blocking(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_album(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
-    view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match album.await {
-                    Ok(album) => view! { <Album album/> }.into_any(),
-                    Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
-                    Err(err) => view! { <div class="alert error" role="alert"><p>{err.to_string()}</p></div> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    by_route_id(get_album, |album| view! { <Album album/> })
 }
 
 #[component]

@@ -1,8 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use super::not_found::NotFoundPage;
+use super::not_found::by_route_id;
 use crate::{
     api::images::{get_image, TrashImage, UpdateImage},
     components::{
@@ -12,47 +11,14 @@ use crate::{
         form::{submit_handler, use_form_action, FormMessages},
         image_form::EditImageForm,
     },
-    error::AppError,
     model::{image::ImageCard, share::ShareTarget},
 };
-
-fn image_id() -> Memo<Option<i32>> {
-    let params = use_params_map();
-    Memo::new(move |_| params.read().get("id").and_then(|id| id.parse().ok()))
-}
-
-/// Loads the image of the route, then renders `body` (or the 404 page).
-fn with_image<V: IntoView + 'static>(
-    body: impl Fn(ImageCard) -> V + Send + Sync + Copy + 'static,
-) -> impl IntoView {
-    let id = image_id();
-    let image = Resource::new_blocking(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_image(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
-    view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match image.await {
-                    Ok(card) => body(card).into_any(),
-                    Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
-                    Err(err) => view! { <div class="alert error" role="alert"><p>{err.to_string()}</p></div> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
 
 /// `/images/<id>/`: the display copy, its name and description, its star,
 /// the form to edit it, "Download" and "Move to trash".
 #[component]
 pub fn ImageDetailPage() -> impl IntoView {
-    with_image(|card| view! { <ImageDetail card/> })
+    by_route_id(get_image, |card| view! { <ImageDetail card/> })
 }
 
 #[component]

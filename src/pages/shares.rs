@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
-use super::not_found::NotFoundPage;
+use super::not_found::{by_route_id, NotFoundPage};
 use crate::{
     api::shares::{
         get_share, list_shares, share_form_options, CreateShare, RevokeShare, UpdateShare,
@@ -196,33 +196,9 @@ fn NewShare(options: ShareOptions, album: i32, images: String) -> impl IntoView 
 /// downloads.
 #[component]
 pub fn EditSharePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i32>().ok())
-    });
-    let share = Resource::new_blocking(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_share(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
     view! {
         <Title text="Edit link"/>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match share.await {
-                    Ok((card, options)) => view! { <EditShare card options/> }.into_any(),
-                    Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
-                    Err(err) => view! { <div class="alert error" role="alert"><p>{err.to_string()}</p></div> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {by_route_id(get_share, |(card, options)| view! { <EditShare card options/> })}
     }
 }
 

@@ -313,7 +313,11 @@ impl Config {
             }
         };
         let max_days = days("SHARE_MAX_DAYS", "never")?;
-        let default_days = days("SHARE_DEFAULT_DAYS", "30")?.or(max_days);
+        let default_days = match get("SHARE_DEFAULT_DAYS", "")?.as_str() {
+            // 30 days, or the maximum when that is shorter.
+            "" => Some(max_days.map_or(30, |max| max.min(30))),
+            _ => days("SHARE_DEFAULT_DAYS", "30")?.or(max_days),
+        };
         if let (Some(default), Some(max)) = (default_days, max_days) {
             if default > max {
                 return Err(ConfigError::ShareDays { default, max });

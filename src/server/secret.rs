@@ -49,18 +49,22 @@ impl SecretKey {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
         }
+        // Written whole to a file of our own, then linked into place: a
+        // replica starting at the same moment sees no file or a whole one.
         let key = URL_SAFE_NO_PAD.encode(random_bytes::<32>());
+        let temp = path.with_extension(format!("tmp-{}", hex_id()));
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        match options.open(path) {
-            Ok(mut file) => {
-                file.write_all(key.as_bytes())
-                    .and_then(|()| file.sync_all())
-                    .map_err(|e| fail(e.to_string()))?;
-                Self::new(key.as_bytes())
-            }
+        let written = options.open(&temp).and_then(|mut file| {
+            file.write_all(key.as_bytes())?;
+            file.sync_all()
+        });
+        let linked = written.and_then(|()| std::fs::hard_link(&temp, path));
+        let _ = std::fs::remove_file(&temp);
+        match linked {
+            Ok(()) => Self::new(key.as_bytes()),
             // Another process made it first: use theirs.
             Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Self::from_file(path),
             Err(err) => Err(fail(err.to_string())),
@@ -84,6 +88,13 @@ impl SecretKey {
         }
         mac.finalize().into_bytes().into()
     }
+}
+
+fn hex_id() -> String {
+    random_bytes::<8>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Bytes from the operating system's random number generator.

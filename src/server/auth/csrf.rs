@@ -41,11 +41,22 @@ pub async fn reject_cross_site(
     let headers = req.headers();
     let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    let ours = [config.public_origin.as_str(), config.shares.origin.as_str()];
+    // The share host's origin only for what a share page posts.
+    let path = req.uri().path();
+    let share_post = path.starts_with("/s/") || path == "/api/unlock_share";
+    let ours = [
+        config.public_origin.as_str(),
+        if share_post {
+            config.shares.origin.as_str()
+        } else {
+            config.public_origin.as_str()
+        },
+    ];
     if is_allowed(req.method(), site, origin, &ours) {
         return next.run(req).await;
     }
-    tracing::warn!(method = %req.method(), path = req.uri().path(), ?site, ?origin, "refused a cross-site request");
+    let path = crate::server::http::layers::loggable_path(req.uri().path());
+    tracing::warn!(method = %req.method(), %path, ?site, ?origin, "refused a cross-site request");
     (
         StatusCode::FORBIDDEN,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

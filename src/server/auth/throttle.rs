@@ -47,6 +47,40 @@ impl LoginThrottle {
         }
     }
 
+    /// Checks and counts an attempt under one lock, so that parallel
+    /// attempts cannot all pass the check before any is counted. `Err(wait)`
+    /// (and nothing counted) when locked out; a right answer then takes
+    /// its count back with [`Self::forgive_attempt`].
+    pub fn try_attempt(&self, key: &str, ip: IpAddr, now: Instant) -> Result<(), Duration> {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let mut wait = Duration::ZERO;
+        for key in [Key::User(key.to_owned()), Key::Ip(ip)] {
+            let times = map.entry(key).or_default();
+            prune(times, now);
+            if times.len() >= MAX_FAILURES {
+                let oldest = times[times.len() - MAX_FAILURES];
+                wait = wait.max(WINDOW.saturating_sub(now - oldest));
+            }
+        }
+        if !wait.is_zero() {
+            return Err(wait);
+        }
+        for key in [Key::User(key.to_owned()), Key::Ip(ip)] {
+            map.entry(key).or_default().push_back(now);
+        }
+        Ok(())
+    }
+
+    /// Takes back the count of an attempt that turned out right: the key's
+    /// record goes, and the address's latest attempt.
+    pub fn forgive_attempt(&self, key: &str, ip: IpAddr) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(&Key::User(key.to_owned()));
+        if let Some(times) = map.get_mut(&Key::Ip(ip)) {
+            times.pop_back();
+        }
+    }
+
     pub fn record_failure(&self, username_key: &str, ip: IpAddr, now: Instant) {
         let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         for key in [Key::User(username_key.to_owned()), Key::Ip(ip)] {
@@ -115,6 +149,30 @@ mod tests {
         assert!(t
             .check("someone-else", IpAddr::from([192, 0, 2, 2]), now)
             .is_ok());
+    }
+
+    #[test]
+    fn attempts_are_counted_as_they_are_let_through() {
+        let t = LoginThrottle::default();
+        let now = Instant::now();
+        let ip = IpAddr::from([192, 0, 2, 1]);
+        // As parallel requests would: no check passes before the one
+        // before it has been counted.
+        let passed = (0..50)
+            .filter(|_| t.try_attempt("share:1", ip, now).is_ok())
+            .count();
+        assert_eq!(passed, MAX_FAILURES);
+        let other = IpAddr::from([192, 0, 2, 9]);
+        assert!(
+            t.try_attempt("share:1", other, now).is_err(),
+            "the link is locked"
+        );
+        assert!(
+            t.try_attempt("share:2", other, now).is_ok(),
+            "other links are not"
+        );
+        t.forgive_attempt("share:2", other);
+        assert!(t.check("share:2", other, now).is_ok());
     }
 
     #[test]

@@ -114,12 +114,25 @@ pub async fn add_trailing_slash(
     next.run(req).await
 }
 
+/// `path` as it may be logged: a share link's token is the secret of its
+/// URL, so `/s/<token>/…` is logged as `/s/[token]/…`.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/s/") {
+        Some(rest) => {
+            let after = rest.find('/').map_or("", |i| &rest[i..]);
+            format!("/s/[token]{after}").into()
+        }
+        None => path.into(),
+    }
+}
+
 /// `s` as one query-string value.
 pub fn url_encode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// Pages are per-user and must not be stored by shared caches. Build output
+/// Pages are per-user and must not be stored by shared caches; server
+/// functions' answers are not stored at all. Build output
 /// under /pkg/ is immutable when its names carry content hashes; otherwise
 /// browsers revalidate it (cheap: ServeDir answers 304 from Last-Modified).
 pub async fn cache_control(
@@ -128,8 +141,18 @@ pub async fn cache_control(
     next: Next,
 ) -> Response<Body> {
     let is_asset = req.uri().path().starts_with("/pkg/");
+    let is_api = req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
     if res.headers().contains_key(header::CACHE_CONTROL) {
+        return res;
+    }
+    if is_api {
+        // A server function's answer is one user's data (a share link's
+        // list holds working links): never stored.
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
         return res;
     }
     if is_asset && hashed_assets && res.status().is_success() {
@@ -152,4 +175,19 @@ pub async fn cache_control(
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn share_tokens_are_not_logged() {
+        assert_eq!(loggable_path("/images/"), "/images/");
+        assert_eq!(loggable_path("/s/abcDEF_-1"), "/s/[token]");
+        assert_eq!(
+            loggable_path("/s/abc/media/3/display"),
+            "/s/[token]/media/3/display"
+        );
+    }
 }

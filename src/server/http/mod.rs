@@ -55,7 +55,10 @@ pub fn router(state: AppState) -> Router {
         .route("/logout/", post(submit::<accounts::Logout>))
         .route("/password/", post(submit::<accounts::ChangePassword>))
         .route("/images/{id}/", post(submit::<images::UpdateImage>))
-        .route("/images/{id}/favourite/", post(submit::<images::SetFavourite>))
+        .route(
+            "/images/{id}/favourite/",
+            post(submit::<images::SetFavourite>),
+        )
         .route("/images/{id}/trash/", post(submit::<images::TrashImage>))
         .route("/images/{id}/download/", get(media::download))
         .route("/images/bulk/", post(selection::bulk_post))
@@ -93,7 +96,10 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(layers::server_fn_error_status))
         .layer(from_fn(layers::share_link_headers))
         .layer(from_fn(layers::guard_pages))
-        .layer(from_fn_with_state(state.clone(), session::load_current_user))
+        .layer(from_fn_with_state(
+            state.clone(),
+            session::load_current_user,
+        ))
         .layer(session::layer(state.session_store.clone(), &state.config))
         .layer(from_fn_with_state(state.clone(), client_ip::add_client_ip))
         .layer(from_fn_with_state(state.clone(), csrf::reject_cross_site))
@@ -122,7 +128,8 @@ pub fn router(state: AppState) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<Body>| {
-                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+                    let path = layers::loggable_path(req.uri().path());
+                    tracing::info_span!("http", method = %req.method(), path = %path)
                 })
                 .on_request(())
                 .on_response(|res: &Response<Body>, latency: Duration, _span: &Span| {

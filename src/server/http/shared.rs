@@ -5,8 +5,10 @@
 //! request.
 //!
 //! - `GET /s/<token>/media/<id>/<copy>`: `display`, `thumb-400`, `thumb-800`.
-//! - `GET /s/<token>/download/<id>`: the image to keep (if downloads are on).
-//! - `GET /s/<token>/zip`: every image of the link, streamed (same).
+//! - `GET /s/<token>/download/<id>`: the image to keep (if downloads are
+//!   on): its display copy, never an original with its metadata.
+//! - `GET /s/<token>/zip`: every image of the link (up to `ZIP_MAX_IMAGES`),
+//!   streamed (same).
 
 use axum::{
     extract::{Path, State},
@@ -69,7 +71,7 @@ pub async fn download(
     match found {
         Ok((share_id, model)) => {
             visit::count(&state.db, share_id, Count::Download);
-            let file = archive::download_file(&model);
+            let file = archive::display_file(&model);
             let extension = file.rsplit('.').next().unwrap_or("jpg");
             respond(
                 &state,
@@ -92,9 +94,15 @@ pub async fn zip(
 ) -> Response {
     let found = async {
         let share = open(&state, &token, &headers, true).await?;
-        let rows = visit::all_members(&state.db, &share).await?;
+        let rows = visit::all_members(&state.db, &share, archive::ZIP_MAX_IMAGES).await?;
         if rows.is_empty() {
             return Err(AppError::NotFound);
+        }
+        if rows.len() > archive::ZIP_MAX_IMAGES {
+            return Err(AppError::BadRequest(format!(
+                "a ZIP holds at most {} images; download them one by one",
+                archive::ZIP_MAX_IMAGES
+            )));
         }
         Ok((share.id, rows))
     }
@@ -103,7 +111,11 @@ pub async fn zip(
         Ok((share_id, rows)) => {
             visit::count(&state.db, share_id, Count::Download);
             let name = format!("shared-{}-images.zip", rows.len());
-            zip_response(&state, archive::items_of(rows), &name)
+            zip_response(
+                &state,
+                archive::items_of(rows, archive::display_file),
+                &name,
+            )
         }
         Err(err) => refusal(err),
     }
@@ -136,6 +148,7 @@ async fn member(
 fn refusal(err: AppError) -> Response {
     match err {
         AppError::NotFound => not_found(),
+        AppError::BadRequest(_) => (err.status(), err.to_string()).into_response(),
         err => {
             tracing::error!(%err, "serving a share link failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

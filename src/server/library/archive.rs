@@ -25,8 +25,14 @@ pub const ZIP_MAX_IMAGES: usize = 500;
 pub fn download_file(model: &image::Model) -> String {
     match &model.original_ext {
         Some(ext) => original_file_name(ext),
-        None => Variant::Display.file_name(StoredFormat::from_column(&model.format)),
+        None => display_file(model),
     }
+}
+
+/// The display copy: what a share link gives to keep. It is re-encoded,
+/// so it carries no metadata (an original may hold GPS or the owner's name).
+pub fn display_file(model: &image::Model) -> String {
+    Variant::Display.file_name(StoredFormat::from_column(&model.format))
 }
 
 /// A file name's stem made safe from an image's name: letters, digits,
@@ -83,15 +89,16 @@ pub async fn zip_items(
     if rows.len() != wanted.len() {
         return Err(AppError::NotFound);
     }
-    Ok(items_of(rows))
+    Ok(items_of(rows, download_file))
 }
 
-/// The ZIP entries of `rows`, in their order, with unique safe names.
-pub fn items_of(rows: Vec<image::Model>) -> Vec<ZipItem> {
+/// The ZIP entries of `rows` (the stored file `file_of` each), in their
+/// order, with unique safe names.
+pub fn items_of(rows: Vec<image::Model>, file_of: fn(&image::Model) -> String) -> Vec<ZipItem> {
     let mut taken = HashSet::new();
     rows.into_iter()
         .map(|row| {
-            let file = download_file(&row);
+            let file = file_of(&row);
             let extension = file.rsplit('.').next().unwrap_or("jpg").to_owned();
             let name = unique_name(&mut taken, &safe_stem(&row.name), &extension);
             ZipItem {

@@ -47,7 +47,8 @@ pub async fn page_of(
     page: u64,
     to_card: impl Fn(&image::Model) -> ImageCard,
 ) -> Result<GalleryPage, AppError> {
-    let page = page.max(1);
+    // Far past any real library, and (page - 1) * PAGE_SIZE stays an i64.
+    let page = page.clamp(1, u64::from(u32::MAX));
     let (mut rows, mut total) = page_and_total(db, select(), page).await?;
     let mut pages = total.div_ceil(PAGE_SIZE).max(1);
     let mut page = page;

@@ -60,7 +60,13 @@ pub fn media_url(file_key: &str, file_name: &str) -> String {
 
 pub fn card(model: &image::Model) -> ImageCard {
     let format = StoredFormat::from_column(&model.format);
-    let url = |variant: Variant| media_url(&model.file_key, &variant.file_name(format));
+    card_with(model, |variant| {
+        media_url(&model.file_key, &variant.file_name(format))
+    })
+}
+
+/// The card of `model` whose copies are at `url(variant)`.
+pub fn card_with(model: &image::Model, url: impl Fn(Variant) -> String) -> ImageCard {
     ImageCard {
         id: model.id,
         name: model.name.clone(),

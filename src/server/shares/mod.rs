@@ -206,7 +206,17 @@ pub async fn update(
         "" => None,
         given => Some(password::hash(given.to_owned()).await?.into_stored()),
     };
-    let mut active: share::ActiveModel = find_own(db, user_id, id).await?.into();
+    let current = find_own(db, user_id, id).await?;
+    if expires_at.is_none() {
+        // Kept as it is: still within the limit, which may be newer.
+        expiry_within_limit(settings, current.expires_at, Utc::now(), "expires").map_err(
+            |errors| AppError::Form {
+                status: 400,
+                errors,
+            },
+        )?;
+    }
+    let mut active: share::ActiveModel = current.into();
     active.title = Set(fields.title.trim().to_owned());
     active.message = Set(fields.message.trim().to_owned());
     if let Some(expires_at) = expires_at {
@@ -286,24 +296,38 @@ fn expires_at(
             }
         }
     };
-    if let Some(max) = settings.max_days {
-        let latest = now + Duration::days(max as i64) + Duration::minutes(1);
-        if at.is_none_or(|at| at > latest) {
-            let field = if matches!(expiry, Expiry::Date(_)) {
-                "expires_on"
-            } else {
-                "expires"
-            };
-            return Err(FieldErrors::default().field(
-                field,
-                format!(
-                    "Links last at most {max} day{}.",
-                    if max == 1 { "" } else { "s" }
-                ),
-            ));
-        }
+    let at = at.map(|at| at.fixed_offset());
+    let field = if matches!(expiry, Expiry::Date(_)) {
+        "expires_on"
+    } else {
+        "expires"
+    };
+    expiry_within_limit(settings, at, now, field)?;
+    Ok(at)
+}
+
+/// `SHARE_MAX_DAYS`, if set: a link expires at most that many days from
+/// `now` (and so must expire); otherwise a sentence for `field`.
+fn expiry_within_limit(
+    settings: &ShareSettings,
+    at: Option<DateTime<FixedOffset>>,
+    now: DateTime<Utc>,
+    field: &str,
+) -> Result<(), FieldErrors> {
+    let Some(max) = settings.max_days else {
+        return Ok(());
+    };
+    let latest = now + Duration::days(max as i64) + Duration::minutes(1);
+    if at.is_none_or(|at| at.with_timezone(&Utc) > latest) {
+        return Err(FieldErrors::default().field(
+            field,
+            format!(
+                "Links last at most {max} day{}.",
+                if max == 1 { "" } else { "s" }
+            ),
+        ));
     }
-    Ok(at.map(|at| at.fixed_offset()))
+    Ok(())
 }
 
 /// The user's links, newest first.

@@ -11,7 +11,8 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::Utc;
 use sea_orm::{
     sea_query::{Expr, Query},
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Select,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
 };
 use subtle::ConstantTimeEq;
 
@@ -25,7 +26,7 @@ use crate::{
     },
     server::{
         auth::{password, throttle::LoginThrottle},
-        library::gallery,
+        library::{archive, card_with, gallery},
         secret::SecretKey,
     },
 };
@@ -97,6 +98,9 @@ pub async fn gallery(
         pages: page.pages,
         total: page.total,
         allow_download: share.allow_download,
+        zip_all: share.allow_download
+            && page.total > 0
+            && page.total <= archive::ZIP_MAX_IMAGES as u64,
     })
 }
 
@@ -110,18 +114,12 @@ async fn album_name(db: &DatabaseConnection, album_id: i32) -> Result<String, Ap
 
 /// A card whose URLs name the image by id and copy, never by file key.
 fn shared_card(base: &str, model: &image::Model) -> ImageCard {
-    let url = |variant: Variant| format!("{base}/media/{}/{}", model.id, variant.stem());
-    ImageCard {
-        id: model.id,
-        name: model.name.clone(),
-        description: model.description.clone(),
-        width: model.width,
-        height: model.height,
-        display_url: url(Variant::Display),
-        thumb_400_url: url(Variant::Thumb400),
-        thumb_800_url: url(Variant::Thumb800),
-        favourite: false,
-    }
+    let mut card = card_with(model, |variant| {
+        format!("{base}/media/{}/{}", model.id, variant.stem())
+    });
+    // The owner's stars are theirs.
+    card.favourite = false;
+    card
 }
 
 /// The image `id` if the link shows it now.
@@ -137,12 +135,14 @@ pub async fn member(
         .ok_or(AppError::NotFound)
 }
 
-/// Everything the link shows, for "Download all".
+/// Everything the link shows, for "Download all": at most `limit` + 1
+/// rows, so a caller can tell there are too many without loading them all.
 pub async fn all_members(
     db: &DatabaseConnection,
     share: &share::Model,
+    limit: usize,
 ) -> Result<Vec<image::Model>, AppError> {
-    Ok(members(share).all(db).await?)
+    Ok(members(share).limit(limit as u64 + 1).all(db).await?)
 }
 
 /// The stored file of `variant` (`display`, `thumb-400`, `thumb-800`).
@@ -192,8 +192,10 @@ pub async fn unlock(
     let Some(stored) = share.password_hash.clone() else {
         return Ok(String::new());
     };
+    // Counted before the check (and taken back if right), so parallel
+    // guesses cannot all pass the throttle before one is counted.
     let throttle_key = format!("share:{}", share.id);
-    if let Err(wait) = throttle.check(&throttle_key, client_ip, Instant::now()) {
+    if let Err(wait) = throttle.try_attempt(&throttle_key, client_ip, Instant::now()) {
         let minutes = wait.as_secs().div_ceil(60).max(1);
         return Err(AppError::field(
             429,
@@ -213,13 +215,13 @@ pub async fn unlock(
         .await?
         .is_some();
     if !verified {
-        throttle.record_failure(&throttle_key, client_ip, Instant::now());
         return Err(AppError::field(
             401,
             "password",
             "That password is not right.",
         ));
     }
+    throttle.forgive_attempt(&throttle_key, client_ip);
     let value = access_value(key, share).unwrap_or_default();
     // Until the link expires, at most 30 days.
     let max_age = share
