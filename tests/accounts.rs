@@ -27,6 +27,8 @@ on_each_backend! {
     cross_site_posts_are_refused => cross_site_posts_are_refused;
     server_functions_answer_with_statuses => server_functions_answer_with_statuses;
     login_throttling_by_username_and_address => login_throttling_by_username_and_address;
+    racing_wrong_logins_reach_the_password_check_five_times => racing_wrong_logins_reach_the_password_check_five_times;
+    wrong_old_passwords_are_throttled => wrong_old_passwords_are_throttled;
     forwarded_for_counts_only_from_a_trusted_proxy => forwarded_for_counts_only_from_a_trusted_proxy;
     sessions_expire_and_are_deleted => sessions_expire_and_are_deleted;
 }
@@ -591,7 +593,7 @@ async fn login_throttling_by_username_and_address(db: TestDb) {
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     let html = res.text().await.unwrap();
     assert!(
-        html.contains("Too many failed login attempts. Please wait 15 minutes"),
+        html.contains("Too many failed login attempts. Please wait 6 minutes"),
         "{html}"
     );
     let res = app
@@ -600,6 +602,76 @@ async fn login_throttling_by_username_and_address(db: TestDb) {
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     // The lock is for the address too: every failure came from 127.0.0.1.
     let res = log_in_with(&app, &TestApp::new_client(), "someone", "whatever-123").await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// 50 wrong logins for one user at once: each is counted before it is
+/// checked, so at most 5 reach the password check (401) and the rest are
+/// refused (429). Counting after the check let 39 of 50 through.
+async fn racing_wrong_logins_reach_the_password_check_five_times(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    sign_up(&app, "ada").await;
+    let attempts: Vec<_> = (0..50)
+        .map(|_| {
+            let (client, url, origin) = (TestApp::new_client(), app.url("/login/"), app.origin());
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .header("origin", origin)
+                    .form(&[("username", "ada"), ("password", "wrong-password")])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        })
+        .collect();
+    let mut checked = 0;
+    for attempt in attempts {
+        match attempt.await.unwrap() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(
+        (1..=5).contains(&checked),
+        "{checked} reached the password check"
+    );
+}
+
+/// A stolen session cannot guess the password at the password page any
+/// faster than at the login page: both count in one bucket.
+async fn wrong_old_passwords_are_throttled(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    sign_up(&app, "ada").await;
+    let app = &app;
+    let change = |old: &'static str| async move {
+        app.post_form(
+            "/password/",
+            &[
+                ("old_password", old),
+                ("new_password", "another-long-passphrase-9"),
+                ("new_password_confirm", "another-long-passphrase-9"),
+            ],
+        )
+        .await
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            change("wrong-password").await.status(),
+            StatusCode::BAD_REQUEST
+        );
+    }
+    let res = change(GOOD_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Too many wrong passwords."));
+    // The login page shares the bucket.
+    let res = log_in_with(app, &TestApp::new_client(), "ada", GOOD_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 

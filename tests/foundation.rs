@@ -14,6 +14,7 @@ on_each_backend! {
     healthz_reports_a_lost_database_as_503 => healthz_reports_a_lost_database_as_503;
     migrations_go_down_and_up_again => migrations_go_down_and_up_again;
     usernames_are_unique_ignoring_case => usernames_are_unique_ignoring_case;
+    replicas_starting_together_migrate_once => replicas_starting_together_migrate_once;
 }
 
 async fn home_page_is_server_rendered(db: TestDb) {
@@ -145,4 +146,20 @@ async fn usernames_are_unique_ignoring_case(db: TestDb) {
     let dup = new_user("ADA").insert(&app.state.db).await;
     assert!(dup.is_err(), "a second Ada must be refused by the database");
     new_user("Grace").insert(&app.state.db).await.unwrap();
+}
+
+/// Four replicas start at the same moment on one empty database: each
+/// connects and migrates; all start, and the schema is whole once.
+async fn replicas_starting_together_migrate_once(db: TestDb) {
+    let starts: Vec<_> = (0..4)
+        .map(|_| {
+            let url = db.url.clone();
+            tokio::spawn(async move { cloudtalents::server::db::connect_and_migrate(&url).await })
+        })
+        .collect();
+    for start in starts {
+        let conn = start.await.unwrap().expect("a replica failed to start");
+        let applied = Migrator::get_applied_migrations(&conn).await.unwrap();
+        assert_eq!(applied.len(), Migrator::migrations().len());
+    }
 }

@@ -4,8 +4,8 @@ import type { Locator, Page } from "@playwright/test";
 import { test, expect, waitForHydration } from "./fixtures";
 import { canvasFiles, dropAndUpload, formUpload, nav, signUp } from "./helpers";
 
-/** A share link's password. Wrong tries are throttled per client address
- * across every link (5 per 15 minutes), so the whole suite makes only two. */
+/** A share link's password. Tries are throttled per client address across
+ * every link (5 at once, then one per 3 minutes), so the suite makes few. */
 const LINK_PASSWORD = "open sesame 1";
 
 /** The grid of a gallery, an album or a share link's page. */

@@ -12,6 +12,7 @@ mod m20261128_000004_add_legacy_ids;
 mod m20261128_000005_organise_images;
 mod m20261128_000006_create_albums;
 mod m20261129_000007_create_shares;
+mod m20261129_000008_create_login_attempts;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_organise_images::Migration),
             Box::new(m20261128_000006_create_albums::Migration),
             Box::new(m20261129_000007_create_shares::Migration),
+            Box::new(m20261129_000008_create_login_attempts::Migration),
         ]
     }
 }

@@ -175,8 +175,8 @@ pub async fn unlock_share(token: String, password: String) -> Result<String, App
         let state = &ctx.state;
         let share = visit::resolve(&state.db, &token).await?;
         let cookie = visit::unlock(
+            &state.db,
             &state.secret_key,
-            &state.share_throttle,
             &share,
             &token,
             &password,

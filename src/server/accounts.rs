@@ -2,8 +2,6 @@
 //! The server functions in `crate::api::accounts` call these (for the
 //! hydrated page and, through the same functions, for plain form posts).
 
-use std::time::Instant;
-
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     Set, SqlErr,
@@ -13,6 +11,7 @@ use super::{
     auth::{
         password::{self, PasswordHash, Verified},
         session,
+        throttle::{self, Subject},
     },
     request::RequestCtx,
 };
@@ -146,15 +145,12 @@ pub async fn log_in(ctx: &RequestCtx, username: &str, password: &str) -> Result<
     errors.into_result()?;
 
     let key = username_key(username);
-    let throttle = &ctx.state.login_throttle;
-    if let Err(wait) = throttle.check(&key, ctx.client_ip, Instant::now()) {
-        let minutes = wait.as_secs().div_ceil(60).max(1);
-        return Err(AppError::form(
-            429,
-            format!(
-                "Too many failed login attempts. Please wait {minutes} minute{} and try again.",
-                if minutes == 1 { "" } else { "s" }
-            ),
+    let db = &ctx.state.db;
+    if let Err(wait) = throttle::attempt(db, Subject::User(&key), ctx.client_ip).await? {
+        return Err(throttle::refused(
+            wait,
+            "Too many failed login attempts.",
+            None,
         ));
     }
 
@@ -180,11 +176,10 @@ pub async fn log_in(ctx: &RequestCtx, username: &str, password: &str) -> Result<
         }
     };
     let (Some(user), Some(verified)) = (found, verified) else {
-        throttle.record_failure(&key, ctx.client_ip, Instant::now());
         tracing::info!(ip = %ctx.client_ip, "failed login");
         return Err(AppError::form(401, LOGIN_FAILED));
     };
-    throttle.record_success(&key);
+    throttle::forgive(db, Subject::User(&key), ctx.client_ip).await?;
 
     let mut active: user::ActiveModel = user.clone().into();
     active.last_login_at = Set(Some(chrono::Utc::now().fixed_offset()));
@@ -219,6 +214,13 @@ pub async fn change_password(
         .await?
         .ok_or(AppError::Unauthenticated)?;
 
+    // Guessing the old password (with a stolen session) counts against the
+    // same bucket as guessing at the login page.
+    let subject = Subject::User(&user.username_key);
+    if let Err(wait) = throttle::attempt(&ctx.state.db, subject, ctx.client_ip).await? {
+        let lead = "Too many wrong passwords.";
+        return Err(throttle::refused(wait, lead, Some("old_password")));
+    }
     let mut errors = FieldErrors::default();
     let old_ok = !old_password.is_empty()
         && old_password.chars().count() <= password::MAX_LENGTH
@@ -228,7 +230,9 @@ pub async fn change_password(
         )
         .await?
         .is_some();
-    if !old_ok {
+    if old_ok {
+        throttle::forgive(&ctx.state.db, subject, ctx.client_ip).await?;
+    } else {
         errors.add(
             "old_password",
             "Your old password was entered incorrectly. Please enter it again.",

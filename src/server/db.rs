@@ -53,13 +53,41 @@ pub async fn connect_and_migrate(url: &DatabaseUrl) -> Result<DatabaseConnection
             url: url.clone(),
             source,
         })?;
-    Migrator::up(&db, None)
-        .await
-        .map_err(|source| DbStartError::Migrate {
-            url: url.clone(),
-            source,
-        })?;
+    migrate(&db).await.map_err(|source| DbStartError::Migrate {
+        url: url.clone(),
+        source,
+    })?;
     Ok(db)
+}
+
+/// Any number to name our lock among the database's advisory locks.
+const MIGRATION_LOCK: i64 = 0x436c_6f75_6454_616c; // "CloudTal"
+
+/// Brings the schema up to date, in one transaction that first takes a
+/// lock, so that processes starting at the same moment migrate once: one
+/// migrates, the others wait, then find nothing left to do. (sea-orm-migration
+/// takes no lock of its own: two replicas' `CREATE TYPE`s collide on
+/// `pg_type_typname_nsp_index`, two `CREATE INDEX`es on SQLite.)
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            txn.execute(sea_orm::Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_advisory_xact_lock($1)",
+                [MIGRATION_LOCK.into()],
+            ))
+            .await?;
+        }
+        // Any write takes SQLite's one write lock, even on an empty file;
+        // `user_version` is ours and unused. The others wait their busy
+        // timeout for it.
+        _ => {
+            txn.execute_unprepared("PRAGMA user_version = 0").await?;
+        }
+    }
+    Migrator::up(&txn, None).await?;
+    txn.commit().await
 }
 
 /// A transaction that reads and then writes. On SQLite it takes the write

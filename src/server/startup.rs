@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 use super::{
     auth::{
         session::{self, DbSessionStore},
-        throttle::LoginThrottle,
+        throttle,
     },
     config::{self, Config, ConfigError},
     db::{self, DbStartError},
@@ -71,16 +71,14 @@ pub async fn build_state(
         db,
         config: std::sync::Arc::new(config),
         session_store,
-        login_throttle: std::sync::Arc::new(LoginThrottle::default()),
-        share_throttle: std::sync::Arc::new(LoginThrottle::default()),
         library,
         secret_key,
     })
 }
 
-/// The server's jobs: expired sessions are deleted and the trash is purged
-/// of images older than `TRASH_DAYS` every `SESSION_CLEANUP_PERIOD` (and at
-/// start); once at start the media sweep removes files no row refers to that
+/// The server's jobs: expired sessions are deleted, the trash is purged of
+/// images older than `TRASH_DAYS` and drained throttle rows are deleted
+/// every `SESSION_CLEANUP_PERIOD` (and at start); once at start the media sweep removes files no row refers to that
 /// are older than `MEDIA_SWEEP_GRACE`. Every replica may run them: each is
 /// one idempotent statement per item.
 pub fn spawn_background_jobs(state: &AppState) {
@@ -101,6 +99,9 @@ pub fn spawn_background_jobs(state: &AppState) {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "trash purged"),
                 Err(err) => tracing::error!(%err, "trash purge failed"),
+            }
+            if let Err(err) = throttle::sweep(&db).await {
+                tracing::error!(%err, "sweeping old throttle rows failed");
             }
         }
     });

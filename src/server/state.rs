@@ -6,12 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 
-use super::{
-    auth::{session::DbSessionStore, throttle::LoginThrottle},
-    config::Config,
-    library::Library,
-    secret::SecretKey,
-};
+use super::{auth::session::DbSessionStore, config::Config, library::Library, secret::SecretKey};
 
 /// Router state. Server functions get it from [`super::request::RequestCtx`]
 /// (leptos_axum provides it as context); axum handlers and middleware
@@ -22,10 +17,6 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub session_store: DbSessionStore,
-    pub login_throttle: Arc<LoginThrottle>,
-    /// Wrong share-link passwords, per link and per address.
-    #[from_ref(skip)]
-    pub share_throttle: Arc<LoginThrottle>,
     pub library: Library,
     pub secret_key: SecretKey,
 }

@@ -1,190 +1,319 @@
-//! Login throttling: after 5 failed attempts for one username, or from one
-//! client address, within 15 minutes, further attempts are refused until the
-//! oldest failure is 15 minutes old.
+//! Throttling of failed attempts (logins, share-link passwords), kept in
+//! the database so that every replica counts the same attempts.
 //!
-//! Kept in memory: each app replica counts on its own, and a restart forgets.
-//! That bounds guessing to 5 tries per 15 minutes per replica.
+//! Each key (`user:<name>` and `ip:<address>` for logins, `share:<id>` and
+//! `share-ip:<address>` for share links) is a leaky bucket: an attempt adds
+//! 1, and the level drains by [`MAX_FAILURES`] per [`WINDOW`]. An attempt
+//! that would lift either of its keys above `MAX_FAILURES` is refused. That
+//! lets 5 attempts through at once, then one every 3 minutes: 5 per 15
+//! minutes over any stretch of time, on every replica together.
+//!
+//! An attempt is counted *before* it is checked, in one atomic upsert per
+//! key (`INSERT … ON CONFLICT DO UPDATE … RETURNING`), so parallel attempts
+//! cannot all pass before any is counted. A right answer then forgives its
+//! key and gives the address its attempt back ([`forgive`]).
 
 use std::{
-    collections::{HashMap, VecDeque},
     net::IpAddr,
-    sync::Mutex,
-    time::{Duration, Instant},
+    time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-pub const MAX_FAILURES: usize = 5;
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
+use sha2::{Digest, Sha256};
+
+pub const MAX_FAILURES: u32 = 5;
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Longest key kept as it is; a longer one is stored as its hash.
+const KEY_MAX: usize = 160;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Key {
-    User(String),
-    Ip(IpAddr),
+/// What is being guessed at.
+#[derive(Clone, Copy, Debug)]
+pub enum Subject<'a> {
+    /// A login for this username key (lowercased).
+    User(&'a str),
+    /// A share link's password.
+    Share(i32),
 }
 
-#[derive(Default)]
-pub struct LoginThrottle {
-    failures: Mutex<HashMap<Key, VecDeque<Instant>>>,
-}
-
-impl LoginThrottle {
-    /// `Err(wait)` when this username or address is locked out for `wait`.
-    pub fn check(&self, username_key: &str, ip: IpAddr, now: Instant) -> Result<(), Duration> {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let mut wait = Duration::ZERO;
-        for key in [Key::User(username_key.to_owned()), Key::Ip(ip)] {
-            if let Some(times) = map.get_mut(&key) {
-                prune(times, now);
-                if times.len() >= MAX_FAILURES {
-                    let oldest = times[times.len() - MAX_FAILURES];
-                    wait = wait.max(WINDOW.saturating_sub(now - oldest));
-                }
-            }
+impl Subject<'_> {
+    fn keys(&self, ip: IpAddr) -> [String; 2] {
+        let ip = network_of(ip);
+        match self {
+            Subject::User(name) => [bounded(format!("user:{name}")), format!("ip:{ip}")],
+            Subject::Share(id) => [format!("share:{id}"), format!("share-ip:{ip}")],
         }
-        if wait.is_zero() {
-            Ok(())
-        } else {
-            Err(wait)
-        }
-    }
-
-    /// Checks and counts an attempt under one lock, so that parallel
-    /// attempts cannot all pass the check before any is counted. `Err(wait)`
-    /// (and nothing counted) when locked out; a right answer then takes
-    /// its count back with [`Self::forgive_attempt`].
-    pub fn try_attempt(&self, key: &str, ip: IpAddr, now: Instant) -> Result<(), Duration> {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let mut wait = Duration::ZERO;
-        for key in [Key::User(key.to_owned()), Key::Ip(ip)] {
-            let times = map.entry(key).or_default();
-            prune(times, now);
-            if times.len() >= MAX_FAILURES {
-                let oldest = times[times.len() - MAX_FAILURES];
-                wait = wait.max(WINDOW.saturating_sub(now - oldest));
-            }
-        }
-        if !wait.is_zero() {
-            return Err(wait);
-        }
-        for key in [Key::User(key.to_owned()), Key::Ip(ip)] {
-            map.entry(key).or_default().push_back(now);
-        }
-        Ok(())
-    }
-
-    /// Takes back the count of an attempt that turned out right: the key's
-    /// record goes, and the address's latest attempt.
-    pub fn forgive_attempt(&self, key: &str, ip: IpAddr) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(&Key::User(key.to_owned()));
-        if let Some(times) = map.get_mut(&Key::Ip(ip)) {
-            times.pop_back();
-        }
-    }
-
-    pub fn record_failure(&self, username_key: &str, ip: IpAddr, now: Instant) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        for key in [Key::User(username_key.to_owned()), Key::Ip(ip)] {
-            let times = map.entry(key).or_default();
-            prune(times, now);
-            times.push_back(now);
-        }
-        // Keep the map from growing without bound under a spray of names.
-        if map.len() > 100_000 {
-            map.retain(|_, times| {
-                prune(times, now);
-                !times.is_empty()
-            });
-        }
-    }
-
-    /// A successful login clears that username's failures (not the address's).
-    pub fn record_success(&self, username_key: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(&Key::User(username_key.to_owned()));
     }
 }
 
-fn prune(times: &mut VecDeque<Instant>, now: Instant) {
-    while times
-        .front()
-        .is_some_and(|t| now.duration_since(*t) >= WINDOW)
-    {
-        times.pop_front();
+/// An IPv6 client is throttled by its /64 (one home or host is given a
+/// whole /64); an IPv4 client by its address.
+fn network_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            IpAddr::from(segments)
+        }
+        IpAddr::V6(v6) => IpAddr::V4(
+            v6.to_ipv4_mapped()
+                .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED),
+        ),
+        v4 => v4,
     }
+}
+
+/// A 2 MB username is stored as 70 characters.
+fn bounded(key: String) -> String {
+    if key.len() <= KEY_MAX {
+        return key;
+    }
+    let hash: String = Sha256::digest(key.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("hash:{hash}")
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Drain per millisecond.
+fn rate() -> f64 {
+    f64::from(MAX_FAILURES) / WINDOW.as_millis() as f64
+}
+
+/// Counts one attempt at `subject` from `ip`; `Ok(Err(wait))` when it is
+/// refused (too many lately), with how long until one would be let through.
+pub async fn attempt(
+    db: &impl ConnectionTrait,
+    subject: Subject<'_>,
+    ip: IpAddr,
+) -> Result<Result<(), Duration>, DbErr> {
+    let now = now_ms();
+    let mut highest = 0.0_f64;
+    for key in subject.keys(ip) {
+        highest = highest.max(bump(db, &key, now).await?);
+    }
+    if highest <= f64::from(MAX_FAILURES) {
+        return Ok(Ok(()));
+    }
+    // Until the level has drained to where one more attempt fits.
+    let excess = highest - f64::from(MAX_FAILURES - 1);
+    Ok(Err(Duration::from_millis((excess / rate()).ceil() as u64)))
+}
+
+/// The 429 answer to a refused attempt: `lead` ("Too many wrong
+/// passwords.") and how long to wait, under `field` (`None`: the form's).
+pub fn refused(wait: Duration, lead: &str, field: Option<&str>) -> crate::error::AppError {
+    let minutes = wait.as_secs().div_ceil(60).max(1);
+    let message = format!(
+        "{lead} Please wait {minutes} minute{} and try again.",
+        if minutes == 1 { "" } else { "s" }
+    );
+    match field {
+        Some(field) => crate::error::AppError::field(429, field, message),
+        None => crate::error::AppError::form(429, message),
+    }
+}
+
+/// The bucket of `key` after one more attempt: drained for the time since
+/// its last one, plus 1, never above `MAX_FAILURES + 1` (so a refused
+/// hammering cannot lock a key for longer than one refusal does).
+async fn bump(db: &impl ConnectionTrait, key: &str, now: i64) -> Result<f64, DbErr> {
+    let cap = f64::from(MAX_FAILURES + 1);
+    let sql = "INSERT INTO login_attempts (key, level, updated_at) VALUES ($1, 1, $2) \
+         ON CONFLICT (key) DO UPDATE SET \
+           level = CASE \
+             WHEN drained.level + 1 > $4 THEN $4 ELSE drained.level + 1 END, \
+           updated_at = CASE WHEN excluded.updated_at > login_attempts.updated_at \
+             THEN excluded.updated_at ELSE login_attempts.updated_at END \
+         RETURNING level";
+    // `drained.level`: the stored level less what drained since, at least 0.
+    let drained = "(CASE WHEN login_attempts.level - $3 * (CASE WHEN excluded.updated_at > login_attempts.updated_at \
+         THEN excluded.updated_at - login_attempts.updated_at ELSE 0 END) > 0 \
+         THEN login_attempts.level - $3 * (CASE WHEN excluded.updated_at > login_attempts.updated_at \
+         THEN excluded.updated_at - login_attempts.updated_at ELSE 0 END) ELSE 0 END)";
+    let sql = sql.replace("drained.level", drained);
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        // SQLite numbers its parameters `?N`.
+        DatabaseBackend::Sqlite => sql.replace('$', "?"),
+        _ => sql,
+    };
+    let values: [Value; 4] = [key.into(), now.into(), rate().into(), cap.into()];
+    let row = db
+        .query_one(Statement::from_sql_and_values(backend, sql, values))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the throttle's upsert returned no row".into()))?;
+    row.try_get::<f64>("", "level")
+}
+
+/// A right answer: `subject`'s own count starts again, and the address
+/// gets back the attempt this was (so that many people behind one address
+/// may log in, while guesses from it still count).
+pub async fn forgive(
+    db: &impl ConnectionTrait,
+    subject: Subject<'_>,
+    ip: IpAddr,
+) -> Result<(), DbErr> {
+    let [key, ip_key] = subject.keys(ip);
+    let backend = db.get_database_backend();
+    let (delete, give_back) = match backend {
+        DatabaseBackend::Sqlite => (
+            "DELETE FROM login_attempts WHERE key = ?1",
+            "UPDATE login_attempts SET level = level - 1 WHERE key = ?1 AND level >= 1",
+        ),
+        _ => (
+            "DELETE FROM login_attempts WHERE key = $1",
+            "UPDATE login_attempts SET level = level - 1 WHERE key = $1 AND level >= 1",
+        ),
+    };
+    db.execute(Statement::from_sql_and_values(
+        backend,
+        delete,
+        [key.into()],
+    ))
+    .await?;
+    db.execute(Statement::from_sql_and_values(
+        backend,
+        give_back,
+        [ip_key.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Deletes the rows that have drained to nothing (no attempt for a whole
+/// window); answers how many. Any replica may run it.
+pub async fn sweep(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Sqlite => "DELETE FROM login_attempts WHERE updated_at < ?1",
+        _ => "DELETE FROM login_attempts WHERE updated_at < $1",
+    };
+    let before = now_ms() - WINDOW.as_millis() as i64;
+    let result = db
+        .execute(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [before.into()],
+        ))
+        .await?;
+    Ok(result.rows_affected())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use migration::{Migrator, MigratorTrait};
 
-    #[test]
-    fn five_failures_lock_the_username_for_the_window() {
-        let t = LoginThrottle::default();
-        let now = Instant::now();
-        let ip = IpAddr::from([192, 0, 2, 1]);
-        for i in 0..MAX_FAILURES {
-            assert!(t.check("ada", ip, now).is_ok(), "attempt {i}");
-            t.record_failure("ada", IpAddr::from([192, 0, 2, i as u8 + 10]), now);
-        }
-        let wait = t.check("ada", ip, now).unwrap_err();
-        assert_eq!(wait, WINDOW);
-        assert!(
-            t.check("grace", ip, now).is_ok(),
-            "other users are not affected"
-        );
-        assert!(t.check("ada", ip, now + WINDOW).is_ok(), "the lock ends");
+    async fn db() -> sea_orm::DatabaseConnection {
+        // One connection: each in-memory SQLite connection is its own database.
+        let mut options = sea_orm::ConnectOptions::new("sqlite::memory:");
+        options.max_connections(1).min_connections(1);
+        let db = sea_orm::Database::connect(options).await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        db
     }
 
-    #[test]
-    fn five_failures_from_one_address_lock_that_address() {
-        let t = LoginThrottle::default();
-        let now = Instant::now();
+    #[tokio::test]
+    async fn five_attempts_then_refused_for_a_few_minutes() {
+        let db = db().await;
         let ip = IpAddr::from([192, 0, 2, 1]);
         for i in 0..MAX_FAILURES {
-            t.record_failure(&format!("user{i}"), ip, now + Duration::from_secs(i as u64));
+            let other = IpAddr::from([192, 0, 2, 10 + i as u8]);
+            assert!(
+                attempt(&db, Subject::User("ada"), other)
+                    .await
+                    .unwrap()
+                    .is_ok(),
+                "{i}"
+            );
         }
-        assert!(t
-            .check("someone-else", ip, now + Duration::from_secs(10))
+        let wait = attempt(&db, Subject::User("ada"), ip)
+            .await
+            .unwrap()
+            .unwrap_err();
+        // Two attempts' worth over the limit: 6 minutes, give or take.
+        assert!(
+            wait > Duration::from_secs(5 * 60) && wait <= Duration::from_secs(6 * 60),
+            "{wait:?}"
+        );
+        assert!(
+            attempt(&db, Subject::User("grace"), ip)
+                .await
+                .unwrap()
+                .is_ok(),
+            "others are not affected"
+        );
+        assert!(
+            attempt(&db, Subject::Share(1), ip).await.unwrap().is_ok(),
+            "nor share links"
+        );
+        forgive(&db, Subject::User("ada"), ip).await.unwrap();
+        assert!(
+            attempt(&db, Subject::User("ada"), IpAddr::from([192, 0, 2, 99]))
+                .await
+                .unwrap()
+                .is_ok()
+        );
+    }
+
+    #[tokio::test]
+    async fn one_address_is_throttled_across_names() {
+        let db = db().await;
+        let ip = IpAddr::from([192, 0, 2, 1]);
+        for i in 0..MAX_FAILURES {
+            let name = format!("user{i}");
+            assert!(attempt(&db, Subject::User(&name), ip)
+                .await
+                .unwrap()
+                .is_ok());
+        }
+        assert!(attempt(&db, Subject::User("someone"), ip)
+            .await
+            .unwrap()
             .is_err());
-        assert!(t
-            .check("someone-else", IpAddr::from([192, 0, 2, 2]), now)
-            .is_ok());
-    }
-
-    #[test]
-    fn attempts_are_counted_as_they_are_let_through() {
-        let t = LoginThrottle::default();
-        let now = Instant::now();
-        let ip = IpAddr::from([192, 0, 2, 1]);
-        // As parallel requests would: no check passes before the one
-        // before it has been counted.
-        let passed = (0..50)
-            .filter(|_| t.try_attempt("share:1", ip, now).is_ok())
-            .count();
-        assert_eq!(passed, MAX_FAILURES);
-        let other = IpAddr::from([192, 0, 2, 9]);
-        assert!(
-            t.try_attempt("share:1", other, now).is_err(),
-            "the link is locked"
-        );
-        assert!(
-            t.try_attempt("share:2", other, now).is_ok(),
-            "other links are not"
-        );
-        t.forgive_attempt("share:2", other);
-        assert!(t.check("share:2", other, now).is_ok());
-    }
-
-    #[test]
-    fn success_clears_the_username() {
-        let t = LoginThrottle::default();
-        let now = Instant::now();
-        let ip = IpAddr::from([192, 0, 2, 1]);
-        for _ in 0..4 {
-            t.record_failure("ada", ip, now);
+        // A neighbour in the same IPv6 /64 is the same client.
+        let a: IpAddr = "2001:db8::1".parse().unwrap();
+        let b: IpAddr = "2001:db8::ffff:2".parse().unwrap();
+        for i in 0..MAX_FAILURES {
+            attempt(&db, Subject::User(&format!("v6-{i}")), a)
+                .await
+                .unwrap()
+                .unwrap();
         }
-        t.record_success("ada");
-        t.record_failure("ada", IpAddr::from([192, 0, 2, 3]), now);
-        assert!(t.check("ada", IpAddr::from([192, 0, 2, 3]), now).is_ok());
+        assert!(attempt(&db, Subject::User("v6-x"), b)
+            .await
+            .unwrap()
+            .is_err());
+    }
+
+    #[tokio::test]
+    async fn long_names_are_stored_hashed_and_old_rows_swept() {
+        let db = db().await;
+        let huge = "x".repeat(2 * 1024 * 1024);
+        attempt(&db, Subject::User(&huge), IpAddr::from([192, 0, 2, 1]))
+            .await
+            .unwrap()
+            .unwrap();
+        let longest = db
+            .query_one(Statement::from_string(
+                DatabaseBackend::Sqlite,
+                "SELECT MAX(LENGTH(key)) AS n FROM login_attempts",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap();
+        assert!(longest <= KEY_MAX as i64, "{longest}");
+        db.execute_unprepared("UPDATE login_attempts SET updated_at = 0")
+            .await
+            .unwrap();
+        assert_eq!(sweep(&db).await.unwrap(), 2);
     }
 }

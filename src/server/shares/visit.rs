@@ -4,7 +4,7 @@
 //! cookie, the image being in it and not in the trash), so revoking a link
 //! or trashing an image cuts off pages and bytes at once.
 
-use std::{net::IpAddr, time::Instant};
+use std::net::IpAddr;
 
 use axum::http::HeaderMap;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
@@ -25,7 +25,10 @@ use crate::{
         share::SharedGallery,
     },
     server::{
-        auth::{password, throttle::LoginThrottle},
+        auth::{
+            password,
+            throttle::{self, Subject},
+        },
         library::{archive, card_with, gallery},
         secret::SecretKey,
     },
@@ -181,8 +184,8 @@ pub fn may_see(key: &SecretKey, share: &share::Model, headers: &HeaderMap) -> bo
 /// address as logins are; answers the `Set-Cookie` value that opens the
 /// link in this browser.
 pub async fn unlock(
+    db: &DatabaseConnection,
     key: &SecretKey,
-    throttle: &LoginThrottle,
     share: &share::Model,
     token: &str,
     given: &str,
@@ -192,19 +195,11 @@ pub async fn unlock(
     let Some(stored) = share.password_hash.clone() else {
         return Ok(String::new());
     };
-    // Counted before the check (and taken back if right), so parallel
-    // guesses cannot all pass the throttle before one is counted.
-    let throttle_key = format!("share:{}", share.id);
-    if let Err(wait) = throttle.try_attempt(&throttle_key, client_ip, Instant::now()) {
-        let minutes = wait.as_secs().div_ceil(60).max(1);
-        return Err(AppError::field(
-            429,
-            "password",
-            format!(
-                "Too many wrong passwords. Please wait {minutes} minute{} and try again.",
-                if minutes == 1 { "" } else { "s" }
-            ),
-        ));
+    // Counted before the check (see `throttle`), so parallel guesses
+    // cannot all pass before one is counted.
+    if let Err(wait) = throttle::attempt(db, Subject::Share(share.id), client_ip).await? {
+        let lead = "Too many wrong passwords.";
+        return Err(throttle::refused(wait, lead, Some("password")));
     }
     let verified = !given.is_empty()
         && given.chars().count() <= crate::model::share::SHARE_PASSWORD_MAX
@@ -221,7 +216,7 @@ pub async fn unlock(
             "That password is not right.",
         ));
     }
-    throttle.forgive_attempt(&throttle_key, client_ip);
+    throttle::forgive(db, Subject::Share(share.id), client_ip).await?;
     let value = access_value(key, share).unwrap_or_default();
     // Until the link expires, at most 30 days.
     let max_age = share
