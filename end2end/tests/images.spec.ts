@@ -189,6 +189,8 @@ test("the lightbox: open, move with the keyboard, edit, move to trash, close", a
   // The changes are on the server, not only in the page.
   await page.reload();
   await expect(page.locator(".thumb-name")).toHaveText(["third", "second"]);
+  // Before hydration a click follows the link to the image's page instead.
+  await waitForHydration(page);
   await page.getByRole("link", { name: /second/ }).click();
   await dialog.getByRole("button", { name: "Close" }).click();
   await expect(dialog).toBeHidden();
