@@ -1,6 +1,6 @@
-import type { Locator, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { test, expect, waitForHydration } from "./fixtures";
-import { GRADIENT, canvasFiles, dropAndUpload, formUpload, nav, newUserPage, signUp } from "./helpers";
+import { GRADIENT, canvasFiles, clickAndReload, createAlbum, dropAndUpload, formUpload, nav, newUserPage, signUp } from "./helpers";
 
 /** The grid of a gallery or an album page. */
 const grid = (page: Page) => page.getByRole("list", { name: "Images", exact: true });
@@ -18,18 +18,6 @@ const albumsLink = (page: Page) => nav(page).getByRole("link", { name: "Albums",
 /** The album's description under its heading (not the edit form's text). */
 const albumDescription = (page: Page) => page.getByRole("main").locator("p.description");
 
-/** Makes an album through the hydrated "New album" page; answers its URL. */
-async function createAlbum(page: Page, name: string, description = ""): Promise<string> {
-  await page.goto("/albums/new/");
-  await waitForHydration(page);
-  await page.getByLabel("Name", { exact: true }).fill(name);
-  await page.getByLabel("Description (optional)").fill(description);
-  await page.getByRole("button", { name: "Create album" }).click();
-  await expect(page).toHaveURL(/\/albums\/\d+\/$/);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
-  return new URL(page.url()).pathname;
-}
-
 /** Adds the image whose page is `detail` to the album `album`, from that
  * page, hydrated; it comes back to the image's page. */
 async function addToAlbum(page: Page, detail: string, album: string) {
@@ -40,14 +28,6 @@ async function addToAlbum(page: Page, detail: string, album: string) {
   await section.getByRole("button", { name: "Add to album" }).click();
   await expect(section.getByRole("link", { name: album, exact: true })).toBeVisible();
   await expect(page).toHaveURL(detail);
-}
-
-/** Clicks a hydrated form's button whose server function answers the page
- * it is on, and waits for that page to load again. */
-async function clickAndReload(page: Page, button: Locator) {
-  const reloaded = page.waitForEvent("load");
-  await button.click();
-  await reloaded;
 }
 
 test("create an album, add an image from its page, see it in the album and as the cover", async ({ page }) => {

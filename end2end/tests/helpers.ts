@@ -1,5 +1,6 @@
+import fs from "node:fs";
 import path from "node:path";
-import type { Browser, JSHandle, Page } from "@playwright/test";
+import type { Browser, Download, JSHandle, Locator, Page } from "@playwright/test";
 import { expect, waitForHydration } from "./fixtures";
 
 /** A small PNG to upload through a plain file input. */
@@ -93,4 +94,39 @@ export async function newUserPage(browser: Browser, prefix: string): Promise<{ p
   const page = await context.newPage();
   const name = await signUp(page, prefix);
   return { page, name };
+}
+
+/** Makes an album through the hydrated "New album" page; answers its URL's
+ * path (`/albums/<id>/`). */
+export async function createAlbum(page: Page, name: string, description = ""): Promise<string> {
+  await page.goto("/albums/new/");
+  await waitForHydration(page);
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Description (optional)").fill(description);
+  await page.getByRole("button", { name: "Create album", exact: true }).click();
+  await expect(page).toHaveURL(/\/albums\/\d+\/$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
+  return new URL(page.url()).pathname;
+}
+
+/** Clicks a hydrated button whose work ends by reloading the page it is on,
+ * and waits for that page to load again. */
+export async function clickAndReload(page: Page, button: Locator) {
+  const reloaded = page.waitForEvent("load");
+  await button.click();
+  await reloaded;
+}
+
+/** Waits until the grid's selection bar is hydrated: "Select" is hidden
+ * until the client code runs. */
+export async function waitForSelectionBar(page: Page) {
+  await waitForHydration(page);
+  await expect(page.locator(".selection-bar").getByRole("button", { name: "Select", exact: true })).toBeVisible();
+}
+
+/** The bytes of a finished download, checked to be a ZIP. */
+export async function zipBytes(download: Download): Promise<Buffer> {
+  const bytes = fs.readFileSync(await download.path());
+  expect(bytes.subarray(0, 4).toString("latin1"), "ZIP signature").toBe("PK\x03\x04");
+  return bytes;
 }

@@ -1,7 +1,6 @@
-import fs from "node:fs";
-import type { Download, Locator, Page } from "@playwright/test";
-import { test, expect, waitForHydration } from "./fixtures";
-import { dropAndUpload, formUpload, signUp } from "./helpers";
+import type { Page } from "@playwright/test";
+import { test, expect } from "./fixtures";
+import { clickAndReload, createAlbum, dropAndUpload, formUpload, signUp, waitForSelectionBar, zipBytes } from "./helpers";
 
 /** The grid of a gallery or an album page. */
 const grid = (page: Page) => page.getByRole("list", { name: "Images", exact: true });
@@ -28,39 +27,6 @@ const action = (page: Page, name: "Move to trash" | "Add to album" | "New album"
   actions(page).getByRole("button", { name, exact: true });
 const albumChoice = (page: Page) => actions(page).getByLabel("Album to add to", { exact: true });
 const trashItems = (page: Page) => page.getByRole("list", { name: "Images in the trash" }).getByRole("listitem");
-
-/** Waits until the grid's selection bar is hydrated: "Select" is hidden
- * until the client code runs. */
-async function waitForSelectionBar(page: Page) {
-  await waitForHydration(page);
-  await expect(selectToggle(page)).toBeVisible();
-}
-
-/** Makes an album through the hydrated "New album" page; answers its URL. */
-async function createAlbum(page: Page, name: string): Promise<string> {
-  await page.goto("/albums/new/");
-  await waitForHydration(page);
-  await page.getByLabel("Name").fill(name);
-  await page.getByRole("button", { name: "Create album", exact: true }).click();
-  await expect(page).toHaveURL(/\/albums\/\d+\/$/);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
-  return new URL(page.url()).pathname;
-}
-
-/** Clicks a hydrated button whose work ends by reloading the page, and
- * waits for that page to load again. */
-async function clickAndReload(page: Page, button: Locator) {
-  const reloaded = page.waitForEvent("load");
-  await button.click();
-  await reloaded;
-}
-
-/** The bytes of a finished download, checked to be a ZIP. */
-async function zipBytes(download: Download): Promise<Buffer> {
-  const bytes = fs.readFileSync(await download.path());
-  expect(bytes.subarray(0, 4).toString("latin1"), "ZIP signature").toBe("PK\x03\x04");
-  return bytes;
-}
 
 /** Entries are stored, not compressed: their names are plain in the file. */
 function expectEntries(bytes: Buffer, present: string[], absent: string[] = []) {

@@ -1,8 +1,7 @@
-import fs from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "@playwright/test";
 import { test, expect, waitForHydration } from "./fixtures";
-import { canvasFiles, dropAndUpload, formUpload, nav, signUp } from "./helpers";
+import { canvasFiles, createAlbum, dropAndUpload, formUpload, nav, signUp, waitForSelectionBar, zipBytes } from "./helpers";
 
 /** A share link's password. Tries are throttled per client address across
  * every link (5 at once, then one per 3 minutes), so the suite makes few. */
@@ -24,17 +23,6 @@ const fact = (item: Locator, term: string) =>
   item.locator("dt", { hasText: exactly(term) }).locator("xpath=following-sibling::dd[1]");
 const expiresSelect = (page: Page) => page.getByLabel("Expires", { exact: true });
 
-/** Makes an album through the hydrated "New album" page; answers its id. */
-async function createAlbum(page: Page, name: string): Promise<string> {
-  await page.goto("/albums/new/");
-  await waitForHydration(page);
-  await page.getByLabel("Name", { exact: true }).fill(name);
-  await page.getByRole("button", { name: "Create album", exact: true }).click();
-  await expect(page).toHaveURL(/\/albums\/\d+\/$/);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
-  return new URL(page.url()).pathname.match(/\d+/)![0];
-}
-
 /** Uploads images straight into an album (in that order, so the last is the
  * newest); lands on the album's page. */
 async function uploadInto(page: Page, albumId: string, files: string[]) {
@@ -52,10 +40,8 @@ async function uploadInto(page: Page, albumId: string, files: string[]) {
 /** Selects `picks` in the hydrated gallery and presses the bar's "Share". */
 async function shareSelection(page: Page, picks: string[]) {
   await page.goto("/images/");
-  await waitForHydration(page);
-  const toggle = page.locator(".selection-bar").getByRole("button", { name: "Select", exact: true });
-  await expect(toggle).toBeVisible();
-  await toggle.click();
+  await waitForSelectionBar(page);
+  await page.locator(".selection-bar").getByRole("button", { name: "Select", exact: true }).click();
   for (const name of picks) await thumb(page, name).click();
   await expect(page.locator(".selection-bar .selection-count")).toHaveText(`${picks.length} selected`);
   await page.locator("#selection").getByRole("button", { name: "Share", exact: true }).click();
@@ -93,7 +79,7 @@ test.describe("an album's link", () => {
   test("share an album; a visitor sees it, follows its changes, loses it when revoked", async ({ page, browser, baseURL }) => {
     test.setTimeout(90_000);
     const owner = await signUp(page, "sharer");
-    const albumId = await createAlbum(page, "Trip");
+    const albumId = (await createAlbum(page, "Trip")).match(/\d+/)![0];
     await uploadInto(page, albumId, ["Harbour", "Meadow"]);
     const fileKey = (await grid(page).locator("img").first().getAttribute("src"))!.split("/")[2];
     expect(fileKey).toMatch(/^[0-9a-f]{32}$/);
@@ -297,8 +283,7 @@ test("a link without downloads serves none; one with them gives a ZIP", async ({
     await visitor.getByRole("link", { name: "Download all" }).click();
     const download = await downloading;
     expect(download.suggestedFilename()).toMatch(/\.zip$/);
-    const bytes = fs.readFileSync(await download.path());
-    expect(bytes.subarray(0, 4).toString("latin1"), "ZIP signature").toBe("PK\x03\x04");
+    await zipBytes(download);
   } finally {
     await visitorContext.close();
   }
@@ -360,7 +345,7 @@ test.describe("accessibility", () => {
     test(`share pages have no serious axe violations, ${theme} theme`, async ({ page, browser, baseURL }) => {
       test.setTimeout(60_000);
       await signUp(page, `axeshare${theme}`);
-      const albumId = await createAlbum(page, "Axe trip");
+      const albumId = (await createAlbum(page, "Axe trip")).match(/\d+/)![0];
       await uploadInto(page, albumId, ["Dune"]);
       const newShare = `/shares/new/?album=${albumId}`;
       await page.goto(newShare);

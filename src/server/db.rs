@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbBackend, DbErr, Statement, TransactionTrait,
 };
 
 use super::config::DatabaseUrl;
@@ -103,4 +103,19 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
             .await?;
     }
     Ok(txn)
+}
+
+/// A raw statement written with Postgres's `$N` placeholders, for either
+/// database: SQLite numbers its placeholders `?N`. (Only for our own SQL,
+/// which has no `$` in any literal.)
+pub fn statement(
+    backend: DatabaseBackend,
+    sql: &str,
+    values: impl IntoIterator<Item = sea_orm::Value>,
+) -> Statement {
+    let sql = match backend {
+        DatabaseBackend::Sqlite => sql.replace('$', "?"),
+        _ => sql.to_owned(),
+    };
+    Statement::from_sql_and_values(backend, sql, values)
 }

@@ -18,7 +18,9 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Value};
+
+use crate::server::db::statement;
 use sha2::{Digest, Sha256};
 
 pub const MAX_FAILURES: u32 = 5;
@@ -123,29 +125,25 @@ pub fn refused(wait: Duration, lead: &str, field: Option<&str>) -> crate::error:
 /// its last one, plus 1, never above `MAX_FAILURES + 1` (so a refused
 /// hammering cannot lock a key for longer than one refusal does).
 async fn bump(db: &impl ConnectionTrait, key: &str, now: i64) -> Result<f64, DbErr> {
-    let cap = f64::from(MAX_FAILURES + 1);
-    let sql = "INSERT INTO login_attempts (key, level, updated_at) VALUES ($1, 1, $2) \
-         ON CONFLICT (key) DO UPDATE SET \
-           level = CASE \
-             WHEN drained.level + 1 > $4 THEN $4 ELSE drained.level + 1 END, \
-           updated_at = CASE WHEN excluded.updated_at > login_attempts.updated_at \
-             THEN excluded.updated_at ELSE login_attempts.updated_at END \
-         RETURNING level";
-    // `drained.level`: the stored level less what drained since, at least 0.
-    let drained = "(CASE WHEN login_attempts.level - $3 * (CASE WHEN excluded.updated_at > login_attempts.updated_at \
-         THEN excluded.updated_at - login_attempts.updated_at ELSE 0 END) > 0 \
-         THEN login_attempts.level - $3 * (CASE WHEN excluded.updated_at > login_attempts.updated_at \
-         THEN excluded.updated_at - login_attempts.updated_at ELSE 0 END) ELSE 0 END)";
-    let sql = sql.replace("drained.level", drained);
     let backend = db.get_database_backend();
-    let sql = match backend {
-        // SQLite numbers its parameters `?N`.
-        DatabaseBackend::Sqlite => sql.replace('$', "?"),
-        _ => sql,
+    // Two-argument max/min: SQLite's scalar MAX/MIN, Postgres's GREATEST/LEAST.
+    let (max, min) = match backend {
+        DatabaseBackend::Sqlite => ("MAX", "MIN"),
+        _ => ("GREATEST", "LEAST"),
     };
+    let elapsed = format!("{max}(excluded.updated_at - login_attempts.updated_at, 0)");
+    let drained = format!("{max}(login_attempts.level - $3 * {elapsed}, 0)");
+    let sql = format!(
+        "INSERT INTO login_attempts (key, level, updated_at) VALUES ($1, 1, $2) \
+         ON CONFLICT (key) DO UPDATE SET \
+           level = {min}({drained} + 1, $4), \
+           updated_at = {max}(excluded.updated_at, login_attempts.updated_at) \
+         RETURNING level"
+    );
+    let cap = f64::from(MAX_FAILURES + 1);
     let values: [Value; 4] = [key.into(), now.into(), rate().into(), cap.into()];
     let row = db
-        .query_one(Statement::from_sql_and_values(backend, sql, values))
+        .query_one(statement(backend, &sql, values))
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("the throttle's upsert returned no row".into()))?;
     row.try_get::<f64>("", "level")
@@ -161,25 +159,15 @@ pub async fn forgive(
 ) -> Result<(), DbErr> {
     let [key, ip_key] = subject.keys(ip);
     let backend = db.get_database_backend();
-    let (delete, give_back) = match backend {
-        DatabaseBackend::Sqlite => (
-            "DELETE FROM login_attempts WHERE key = ?1",
-            "UPDATE login_attempts SET level = level - 1 WHERE key = ?1 AND level >= 1",
-        ),
-        _ => (
-            "DELETE FROM login_attempts WHERE key = $1",
-            "UPDATE login_attempts SET level = level - 1 WHERE key = $1 AND level >= 1",
-        ),
-    };
-    db.execute(Statement::from_sql_and_values(
+    db.execute(statement(
         backend,
-        delete,
+        "DELETE FROM login_attempts WHERE key = $1",
         [key.into()],
     ))
     .await?;
-    db.execute(Statement::from_sql_and_values(
+    db.execute(statement(
         backend,
-        give_back,
+        "UPDATE login_attempts SET level = level - 1 WHERE key = $1 AND level >= 1",
         [ip_key.into()],
     ))
     .await?;
@@ -189,16 +177,11 @@ pub async fn forgive(
 /// Deletes the rows that have drained to nothing (no attempt for a whole
 /// window); answers how many. Any replica may run it.
 pub async fn sweep(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
-    let backend = db.get_database_backend();
-    let sql = match backend {
-        DatabaseBackend::Sqlite => "DELETE FROM login_attempts WHERE updated_at < ?1",
-        _ => "DELETE FROM login_attempts WHERE updated_at < $1",
-    };
     let before = now_ms() - WINDOW.as_millis() as i64;
     let result = db
-        .execute(Statement::from_sql_and_values(
-            backend,
-            sql,
+        .execute(statement(
+            db.get_database_backend(),
+            "DELETE FROM login_attempts WHERE updated_at < $1",
             [before.into()],
         ))
         .await?;
@@ -301,7 +284,7 @@ mod tests {
             .unwrap()
             .unwrap();
         let longest = db
-            .query_one(Statement::from_string(
+            .query_one(sea_orm::Statement::from_string(
                 DatabaseBackend::Sqlite,
                 "SELECT MAX(LENGTH(key)) AS n FROM login_attempts",
             ))

@@ -4,13 +4,12 @@
 
 use sea_orm::{
     sea_query::{Expr, OnConflict},
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
-    Set, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
 use super::{distinct, media_url};
-use crate::server::db::begin_write;
+use crate::server::db::{begin_write, statement};
 use crate::{
     entities::{album, album_image, image},
     error::AppError,
@@ -230,14 +229,8 @@ pub async fn cards(
         ) c ON c.album_id = a.id AND c.rn = 1 \
         WHERE a.user_id = $1 AND ($2 = 0 OR a.id = $2) \
         ORDER BY a.created_at DESC, a.id DESC";
-    let backend = db.get_database_backend();
-    // SQLite numbers its placeholders `?NNN`.
-    let sql = match backend {
-        DatabaseBackend::Postgres => sql.to_owned(),
-        _ => sql.replace('$', "?"),
-    };
-    let rows = AlbumRow::find_by_statement(Statement::from_sql_and_values(
-        backend,
+    let rows = AlbumRow::find_by_statement(statement(
+        db.get_database_backend(),
         sql,
         [user_id.into(), only.unwrap_or(0).into()],
     ))

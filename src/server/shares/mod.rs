@@ -343,6 +343,29 @@ pub async fn cards(
         .order_by_desc(share::Column::Id)
         .all(db)
         .await?;
+    cards_of(db, key, origin, shares).await
+}
+
+/// The user's link `id`, as the edit page shows it.
+pub async fn card_of(
+    db: &DatabaseConnection,
+    key: &SecretKey,
+    origin: &str,
+    user_id: i32,
+    id: i32,
+) -> Result<ShareCard, AppError> {
+    let share = find_own(db, user_id, id).await?;
+    let mut cards = cards_of(db, key, origin, vec![share]).await?;
+    cards.pop().ok_or(AppError::NotFound)
+}
+
+/// The cards of `shares`, in their order.
+async fn cards_of(
+    db: &DatabaseConnection,
+    key: &SecretKey,
+    origin: &str,
+    shares: Vec<share::Model>,
+) -> Result<Vec<ShareCard>, AppError> {
     // Album names, and how many shown images each other link has: two
     // queries for the whole page.
     let album_ids: Vec<i32> = shares.iter().filter_map(|s| s.album_id).collect();
@@ -385,21 +408,6 @@ pub async fn cards(
             card(key, origin, s, what, now)
         })
         .collect())
-}
-
-/// The user's link `id`, as the edit page shows it.
-pub async fn card_of(
-    db: &DatabaseConnection,
-    key: &SecretKey,
-    origin: &str,
-    user_id: i32,
-    id: i32,
-) -> Result<ShareCard, AppError> {
-    cards(db, key, origin, user_id)
-        .await?
-        .into_iter()
-        .find(|c| c.id == id)
-        .ok_or(AppError::NotFound)
 }
 
 fn card(
