@@ -19,7 +19,7 @@ POSTGRES_HOST := 127.0.0.1
 POSTGRES_PORT := 5432
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help run test build tools test-tools lint lint-deploy fmt test-rust e2e topology bench
+.PHONY: help run test build tools test-tools lint lint-deploy fmt test-rust e2e topology replicas bench
 
 help:
 	@echo "make run    build (release) and serve the app on SQLite at http://127.0.0.1:3000/"
@@ -31,7 +31,7 @@ help:
 run: tools build
 	./target/release/cloudtalents
 
-test: test-tools lint lint-deploy build test-rust e2e topology
+test: test-tools lint lint-deploy build test-rust e2e topology replicas
 	@echo "make test: all checks passed"
 
 ## ---- building ---------------------------------------------------------------
@@ -86,16 +86,17 @@ fmt:
 
 # Rust unit and integration tests on SQLite and on Postgres at
 # $(POSTGRES_HOST):$(POSTGRES_PORT) (started if it is down; each test makes
-# and drops its own database). Postgres is required: without it the run
-# fails. NO_POSTGRES=1 skips it, and cargo then lists the Postgres tests as
-# ignored, never as passed.
+# and drops its own database), and the storage tests on a real S3 server
+# (SeaweedFS, started and stopped by scripts/with-s3.sh). Postgres is
+# required: without it the run fails. NO_POSTGRES=1 skips it (and S3), and
+# cargo then lists those tests as ignored, never as passed.
 test-rust:
 	@if [ -n "$${NO_POSTGRES:-}" ]; then \
 	  echo "NO_POSTGRES is set: the Postgres tests are left ignored"; \
 	  cargo test --release --locked --workspace --features cloudtalents/ssr; \
 	else \
 	  scripts/postgres-up.sh $(POSTGRES_HOST) $(POSTGRES_PORT); \
-	  TEST_POSTGRES_URL=postgres://postgres@$(POSTGRES_HOST):$(POSTGRES_PORT)/postgres \
+	  TEST_POSTGRES_URL=postgres://postgres@$(POSTGRES_HOST):$(POSTGRES_PORT)/postgres scripts/with-s3.sh \
 	    cargo test --release --locked --workspace --features cloudtalents/ssr -- --include-ignored; \
 	fi
 
@@ -108,7 +109,14 @@ e2e:
 topology:
 	scripts/topology.sh
 
+# Two replicas on Postgres and a real S3 server (SeaweedFS) behind nginx:
+# shared sessions, throttle and media; kill -9 of one under load.
+replicas:
+	scripts/with-s3.sh scripts/replicas.sh
+
 # Figures, not pass/fail: gallery req/s and p99 (app vs nginx static),
-# peak memory, 12 MP upload time. Needs Postgres on 127.0.0.1:5432.
+# peak memory, 12 MP upload time; then uploads, gallery and media streamed
+# from a folder vs an S3 bucket (SeaweedFS). Needs Postgres on 127.0.0.1:5432.
 bench: tools build
 	bench/run.sh
+	scripts/with-s3.sh bench/s3.sh

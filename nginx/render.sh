@@ -10,6 +10,9 @@
 # serve share links only (nginx/share-host.conf): /s/…, their media and the
 # site files; everything else there is 404.
 #
+# Optional: RESOLVER, the DNS server nginx asks for an S3 endpoint's host
+# name (MEDIA_STORE=s3; default: the first nameserver in /etc/resolv.conf).
+#
 # Optional: TLS_TERMINATORS, the addresses or CIDR ranges (separated by
 # spaces or commas) of the TLS terminator in front of nginx, whose
 # X-Forwarded-Proto is believed: a request it says came over https gets
@@ -21,6 +24,24 @@ for var in NGINX_PORT APP_UPSTREAM SITE_ROOT MEDIA_ROOT NGINX_TEMP NGINX_CONF_DI
   eval "value=\${$var:-}"
   [ -n "$value" ] || { echo "render.sh: $var is not set" >&2; exit 1; }
 done
+
+# One `server` line per app address (APP_UPSTREAM: one or more, separated
+# by spaces or commas). A name (compose's `app`) is resolved when nginx
+# starts, to every replica behind it.
+set -f
+APP_UPSTREAM_SERVERS=""
+for addr in $(printf '%s' "$APP_UPSTREAM" | tr ',' ' '); do
+  case "$addr" in
+    *[!A-Za-z0-9.:_-]*)
+      echo "render.sh: APP_UPSTREAM: not host:port: $addr" >&2
+      exit 1
+      ;;
+  esac
+  APP_UPSTREAM_SERVERS="${APP_UPSTREAM_SERVERS}        server $addr;
+"
+done
+export APP_UPSTREAM_SERVERS
+set +f
 
 # One `geo` entry per terminator, each on its own line.
 set -f
@@ -37,6 +58,21 @@ for addr in $(printf '%s' "${TLS_TERMINATORS:-}" | tr ',' ' '); do
 done
 export TLS_TERMINATOR_ENTRIES
 
+# The resolver nginx uses for an S3 endpoint given by host name (the
+# presigned URL is only known per request): RESOLVER, else the first
+# nameserver of /etc/resolv.conf (Docker's 127.0.0.11 in a container).
+resolver="${RESOLVER:-$(awk '$1 == "nameserver" { print $2; exit }' /etc/resolv.conf 2>/dev/null || true)}"
+case "$resolver" in
+  "") REMOTE_MEDIA_RESOLVER="" ;;
+  *[!0-9A-Fa-f.:]*) echo "render.sh: RESOLVER: not an IP address: $resolver" >&2; exit 1 ;;
+  *:*) REMOTE_MEDIA_RESOLVER="resolver [$resolver] valid=30s;" ;;
+  *) REMOTE_MEDIA_RESOLVER="resolver $resolver valid=30s;" ;;
+esac
+export REMOTE_MEDIA_RESOLVER
+REMOTE_MEDIA_LOCATION="$(envsubst '${REMOTE_MEDIA_RESOLVER}' < "$(dirname "$1")/remote-media.conf")
+"
+export REMOTE_MEDIA_LOCATION
+
 SHARE_SERVER_BLOCK=""
 if [ -n "${SHARE_HOST:-}" ]; then
   case "$SHARE_HOST" in
@@ -45,10 +81,10 @@ if [ -n "${SHARE_HOST:-}" ]; then
       exit 1
       ;;
   esac
-  SHARE_SERVER_BLOCK="$(envsubst '${NGINX_PORT} ${SITE_ROOT} ${MEDIA_ROOT} ${SHARE_HOST}' \
+  SHARE_SERVER_BLOCK="$(envsubst '${NGINX_PORT} ${SITE_ROOT} ${MEDIA_ROOT} ${SHARE_HOST} ${REMOTE_MEDIA_LOCATION}' \
     < "$(dirname "$1")/share-host.conf")
 "
 fi
 export SHARE_SERVER_BLOCK
 
-exec envsubst '${NGINX_PORT} ${APP_UPSTREAM} ${SITE_ROOT} ${MEDIA_ROOT} ${NGINX_TEMP} ${NGINX_CONF_DIR} ${CLIENT_MAX_BODY_SIZE} ${TLS_TERMINATOR_ENTRIES} ${SHARE_SERVER_BLOCK}' < "$1"
+exec envsubst '${NGINX_PORT} ${APP_UPSTREAM_SERVERS} ${SITE_ROOT} ${MEDIA_ROOT} ${NGINX_TEMP} ${NGINX_CONF_DIR} ${CLIENT_MAX_BODY_SIZE} ${TLS_TERMINATOR_ENTRIES} ${REMOTE_MEDIA_LOCATION} ${SHARE_SERVER_BLOCK}' < "$1"

@@ -41,6 +41,10 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Check that image rows and stored files agree (every row's files are
+    /// stored; no file older than MEDIA_SWEEP_GRACE lacks a row). Exit 1,
+    /// listing them, when they do not.
+    CheckMedia,
     /// Exit 0 when the server at LEPTOS_SITE_ADDR answers /healthz with 200
     /// (for container health checks; the runtime image has no curl).
     Healthcheck,
@@ -64,6 +68,7 @@ async fn main() -> ExitCode {
         Command::Serve => serve().await,
         Command::CreateUser { username } => create_user(&username).await,
         Command::Healthcheck => healthcheck().await,
+        Command::CheckMedia => check_media().await,
         Command::ImportDjango {
             database,
             media,
@@ -105,7 +110,7 @@ async fn serve() -> Result<(), StartError> {
             .is_some_and(|path| path.is_file());
     }
     let addr = config.site_addr;
-    tracing::info!(database = %config.database_url, media_root = ?config.media_root, "starting");
+    tracing::info!(database = %config.database_url, media = ?config.media, "starting");
 
     let state = startup::build_state(config, leptos_options).await?;
     startup::spawn_background_jobs(&state);
@@ -143,6 +148,21 @@ async fn create_user(username: &str) -> Result<(), StartError> {
     Ok(())
 }
 
+async fn check_media() -> Result<(), StartError> {
+    let config = Config::from_env()?;
+    let library = startup::open_library(&config).await?;
+    let db = startup::open_database(&config).await?;
+    let report = server::library::audit::audit(&db, &library, config.media_sweep_grace)
+        .await
+        .map_err(|e| StartError::Media(e.sentence()))?;
+    print!("{report}");
+    if report.is_consistent() {
+        Ok(())
+    } else {
+        Err(StartError::Media("media and rows disagree".into()))
+    }
+}
+
 async fn import_django(
     database: String,
     media: std::path::PathBuf,
@@ -150,7 +170,7 @@ async fn import_django(
 ) -> Result<(), StartError> {
     use std::io::IsTerminal;
     let config = Config::from_env()?;
-    let library = startup::open_library(&config)?;
+    let library = startup::open_library(&config).await?;
     let db = startup::open_database(&config).await?;
     let options = server::import::ImportOptions {
         database_url: database,

@@ -10,16 +10,19 @@ use std::sync::{
 };
 
 use common::{fixtures, TestApp, TestDb};
+use futures_util::stream::BoxStream;
+use object_store::{
+    local::LocalFileSystem, path::Path, CopyOptions, GetOptions, GetResult, ListResult,
+    MultipartUpload, ObjectMeta, ObjectStore, PutMultipartOptions, PutOptions, PutPayload,
+    PutResult,
+};
 use reqwest::StatusCode;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use cloudtalents::{
     entities::image,
     model::{gallery::GalleryPage, image::ImageCard},
-    server::library::{
-        self,
-        storage::{LocalStorage, MediaStorage},
-    },
+    server::library::{self, storage::MediaStore},
 };
 
 on_each_backend! {
@@ -630,29 +633,69 @@ async fn edit_and_delete_by_plain_forms_and_server_functions(db: TestDb) {
     );
 }
 
-/// Local storage that fails on the `fail_at`-th write.
-struct FailingStorage {
-    inner: LocalStorage,
+/// A folder store that fails on the `fail_at`-th write.
+#[derive(Debug)]
+struct FailingStore {
+    inner: LocalFileSystem,
     writes: AtomicUsize,
     fail_at: usize,
 }
 
+impl std::fmt::Display for FailingStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FailingStore({})", self.inner)
+    }
+}
+
 #[async_trait::async_trait]
-impl MediaStorage for FailingStorage {
-    async fn put(&self, key: &str, name: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+impl ObjectStore for FailingStore {
+    async fn put_opts(
+        &self,
+        location: &Path,
+        payload: PutPayload,
+        opts: PutOptions,
+    ) -> object_store::Result<PutResult> {
         if self.writes.fetch_add(1, Ordering::SeqCst) + 1 == self.fail_at {
-            return Err(std::io::Error::other("disk full (injected)"));
+            return Err(object_store::Error::Generic {
+                store: "failing",
+                source: "disk full (injected)".into(),
+            });
         }
-        self.inner.put(key, name, bytes).await
+        self.inner.put_opts(location, payload, opts).await
     }
-    async fn get(&self, key: &str, name: &str) -> std::io::Result<Option<Vec<u8>>> {
-        self.inner.get(key, name).await
+    async fn put_multipart_opts(
+        &self,
+        location: &Path,
+        opts: PutMultipartOptions,
+    ) -> object_store::Result<Box<dyn MultipartUpload>> {
+        self.inner.put_multipart_opts(location, opts).await
     }
-    async fn delete(&self, key: &str) -> std::io::Result<()> {
-        self.inner.delete(key).await
+    async fn get_opts(
+        &self,
+        location: &Path,
+        options: GetOptions,
+    ) -> object_store::Result<GetResult> {
+        self.inner.get_opts(location, options).await
     }
-    async fn keys(&self) -> std::io::Result<Vec<(String, std::time::SystemTime)>> {
-        self.inner.keys().await
+    fn delete_stream(
+        &self,
+        locations: BoxStream<'static, object_store::Result<Path>>,
+    ) -> BoxStream<'static, object_store::Result<Path>> {
+        self.inner.delete_stream(locations)
+    }
+    fn list(&self, prefix: Option<&Path>) -> BoxStream<'static, object_store::Result<ObjectMeta>> {
+        self.inner.list(prefix)
+    }
+    async fn list_with_delimiter(&self, prefix: Option<&Path>) -> object_store::Result<ListResult> {
+        self.inner.list_with_delimiter(prefix).await
+    }
+    async fn copy_opts(
+        &self,
+        from: &Path,
+        to: &Path,
+        options: CopyOptions,
+    ) -> object_store::Result<()> {
+        self.inner.copy_opts(from, to, options).await
     }
 }
 
@@ -674,15 +717,18 @@ async fn a_failure_between_steps_leaves_nothing_behind(db: TestDb) {
         .unwrap()
         .unwrap()
         .id;
-    let root = app.state.config.media_root.clone();
+    let root = app.state.config.media.root().unwrap().to_owned();
 
     // The second file write fails: the first is removed, no row is made.
     let mut failing = app.state.library.clone();
-    failing.storage = Arc::new(FailingStorage {
-        inner: LocalStorage::new(&root),
+    let store = FailingStore {
+        inner: LocalFileSystem::new_with_prefix(&root)
+            .unwrap()
+            .with_automatic_cleanup(true),
         writes: AtomicUsize::new(0),
         fail_at: 2,
-    });
+    };
+    failing.storage = MediaStore::new(Arc::new(store), None, None);
     let err = library::create(
         &app.state.db,
         &failing,

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{fixtures, TestApp, TestDb};
+use common::{fixtures, zip_entries, TestApp, TestDb};
 use reqwest::StatusCode;
 use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter};
 
@@ -540,24 +540,4 @@ async fn a_zip_holds_the_selection_under_unique_names(db: TestDb) {
         .get(&cloudtalents::model::gallery::zip_url(&[two.id]))
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-}
-
-/// The (name, bytes) of each entry of a ZIP of stored entries, read from
-/// the local headers: enough to check ours without another ZIP library.
-fn zip_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let u16_at = |i: usize| u16::from_le_bytes([bytes[i], bytes[i + 1]]) as usize;
-    let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap()) as usize;
-    let mut entries = Vec::new();
-    let mut i = 0;
-    while u32_at(i) == 0x0403_4b50 {
-        assert_eq!(u16_at(i + 8), 0, "stored, not compressed");
-        let size = u32_at(i + 18);
-        let (name_len, extra_len) = (u16_at(i + 26), u16_at(i + 28));
-        let name = String::from_utf8(bytes[i + 30..i + 30 + name_len].to_vec()).unwrap();
-        let start = i + 30 + name_len + extra_len;
-        entries.push((name, bytes[start..start + size].to_vec()));
-        i = start + size;
-    }
-    assert_eq!(u32_at(i), 0x0201_4b50, "then the central directory");
-    entries
 }

@@ -3,6 +3,10 @@
 //! Every value has a default that runs the app locally on SQLite. A bad value
 //! is reported as one sentence naming the variable; see [`ConfigError`].
 
+mod media;
+
+pub use media::{MediaStoreConfig, S3Settings, Secret};
+
 use std::{
     net::{IpAddr, SocketAddr},
     path::{Path, PathBuf},
@@ -44,6 +48,16 @@ pub enum ConfigError {
     ShareDays { default: u64, max: u64 },
     #[error("SHARE_URL must be the http(s) address share links are opened at, such as https://photos.example.com, got {value:?}")]
     ShareUrl { value: String },
+    #[error(
+        "MEDIA_STORE must be file (a folder, MEDIA_ROOT) or s3 (a bucket, S3_*), got {value:?}"
+    )]
+    MediaStore { value: String },
+    #[error("{name} must be set when MEDIA_STORE=s3")]
+    S3Missing { name: &'static str },
+    #[error("S3_ENDPOINT must be the http(s) address of the S3 server, such as http://127.0.0.1:8333, got {value:?}")]
+    S3Endpoint { value: String },
+    #[error("S3_PREFIX must be path segments of letters, digits, '-', '_' and '.', such as cloudtalents/media, got {value:?}")]
+    S3Prefix { value: String },
     #[error("{name} is not valid UTF-8")]
     NotUnicode { name: &'static str },
 }
@@ -132,7 +146,8 @@ impl std::fmt::Display for DatabaseUrl {
 #[derive(Clone, Debug)]
 pub struct Config {
     pub database_url: DatabaseUrl,
-    pub media_root: PathBuf,
+    /// Where image files are stored.
+    pub media: MediaStoreConfig,
     pub site_addr: SocketAddr,
     /// Origin (`scheme://host[:port]`) browsers use to reach the app; state-
     /// changing requests from any other origin are refused.
@@ -156,7 +171,8 @@ pub struct Config {
     pub keep_originals: bool,
     /// When set (e.g. `/protected-media/`), media responses carry
     /// `X-Accel-Redirect: <prefix><key>/<file>` and no body: nginx sends the
-    /// bytes from its `internal` location.
+    /// bytes from its `internal` location (for S3, from the presigned URL
+    /// the app gives in `X-Media-Url`).
     pub media_accel_redirect: Option<String>,
     /// How many images may be decoded and resized at once.
     pub image_workers: usize,
@@ -216,7 +232,6 @@ impl Config {
             Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::NotUnicode { name }),
         };
         let database_url = DatabaseUrl::parse(&get("DATABASE_URL", DEFAULT_DATABASE_URL)?)?;
-        let media_root = PathBuf::from(get("MEDIA_ROOT", DEFAULT_MEDIA_ROOT)?);
         let site_addr_raw = get("LEPTOS_SITE_ADDR", DEFAULT_SITE_ADDR)?;
         let site_addr = site_addr_raw.parse().map_err(|_| ConfigError::SiteAddr {
             value: site_addr_raw,
@@ -253,6 +268,7 @@ impl Config {
             max_pixels: number("MAX_IMAGE_PIXELS", 50_000_000)?,
         };
         let keep_originals = boolean("KEEP_ORIGINALS", false)?;
+        let media = media::media_store(&get, &boolean)?;
         let media_accel_redirect = match get("MEDIA_ACCEL_REDIRECT", "")?.as_str() {
             "" => None,
             p if p.starts_with('/') && p.ends_with('/') && !p.contains("..") => Some(p.to_owned()),
@@ -335,7 +351,7 @@ impl Config {
             secret_key,
             shares,
             database_url,
-            media_root,
+            media,
             site_addr,
             public_origin,
             cookie_secure,
@@ -395,7 +411,7 @@ mod tests {
             c.database_url.sqlite_file(),
             Some(PathBuf::from("data/cloudtalents.db"))
         );
-        assert_eq!(c.media_root, PathBuf::from("data/media"));
+        assert_eq!(c.media.root(), Some(Path::new("data/media")));
         assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.public_origin, "http://127.0.0.1:3000");
         assert!(!c.cookie_secure);
@@ -482,9 +498,45 @@ mod tests {
             ("SECRET_KEY", "short"),
             ("SHARE_MAX_DAYS", "a week"),
             ("SHARE_URL", "photos.example.com"),
+            ("MEDIA_STORE", "nfs"),
         ] {
             let e = config(&[(name, value)]).unwrap_err();
             assert!(e.to_string().starts_with(name), "{e}");
+        }
+    }
+
+    #[test]
+    fn s3_settings_are_checked_and_the_secret_never_printed() {
+        let s3 = |extra: &[(&'static str, &str)]| {
+            let mut vars = vec![
+                ("MEDIA_STORE", "s3"),
+                ("S3_ENDPOINT", "http://127.0.0.1:8333/"),
+                ("S3_BUCKET", "media"),
+                ("S3_ACCESS_KEY_ID", "id"),
+                ("S3_SECRET_ACCESS_KEY", "very-secret"),
+            ];
+            vars.extend_from_slice(extra);
+            config(&vars)
+        };
+        let c = s3(&[("S3_PREFIX", "a/b-c")]).unwrap();
+        let MediaStoreConfig::S3(settings) = &c.media else {
+            panic!("not s3: {:?}", c.media)
+        };
+        assert_eq!(settings.endpoint.as_deref(), Some("http://127.0.0.1:8333"));
+        assert_eq!(settings.region, "us-east-1");
+        assert_eq!(settings.prefix, "a/b-c");
+        assert!(!format!("{c:?}").contains("very-secret"));
+        for (name, value) in [
+            ("S3_BUCKET", ""),
+            ("S3_ACCESS_KEY_ID", ""),
+            ("S3_SECRET_ACCESS_KEY", ""),
+            ("S3_ENDPOINT", "127.0.0.1:8333"),
+            ("S3_PREFIX", "../x"),
+            ("S3_PREFIX", "a//b"),
+            ("S3_VIRTUAL_HOSTED", "perhaps"),
+        ] {
+            let e = s3(&[(name, value)]).unwrap_err();
+            assert!(e.to_string().starts_with(name), "{name}: {e}");
         }
     }
 

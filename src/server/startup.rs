@@ -37,6 +37,8 @@ pub enum StartError {
     Stdin(std::io::Error),
     #[error("the user was not created: {0}")]
     CreateUser(String),
+    #[error("{0}")]
+    Media(String),
     #[error("unhealthy: {0}")]
     Unhealthy(String),
     #[error(transparent)]
@@ -48,10 +50,21 @@ pub async fn open_database(config: &Config) -> Result<DatabaseConnection, StartE
     Ok(db::connect_and_migrate(&config.database_url).await?)
 }
 
-/// Checks the media directory and makes the image library on it.
-pub fn open_library(config: &Config) -> Result<Library, StartError> {
-    config::ensure_media_root(&config.media_root)?;
-    Ok(Library::from_config(config))
+/// Checks that media can be stored (the folder is writable, the bucket
+/// answers) and makes the image library on it.
+pub async fn open_library(config: &Config) -> Result<Library, StartError> {
+    if let Some(root) = config.media.root() {
+        config::ensure_media_root(root)?;
+    }
+    let library =
+        Library::from_config(config).map_err(|e| StartError::Media(format!("MEDIA_STORE: {e}")))?;
+    if let Err(err) = library.storage.check().await {
+        return Err(StartError::Media(format!(
+            "MEDIA_STORE: cannot list {}: {err}",
+            library.storage.describe()
+        )));
+    }
+    Ok(library)
 }
 
 /// Everything the server needs: database, media, session store. Starts no
@@ -60,7 +73,7 @@ pub async fn build_state(
     config: Config,
     leptos_options: LeptosOptions,
 ) -> Result<AppState, StartError> {
-    let library = open_library(&config)?;
+    let library = open_library(&config).await?;
     let secret_key = SecretKey::load(&config.secret_key)?;
     let db = open_database(&config).await?;
     let session_store = DbSessionStore::new(&db, config.database_url.kind())

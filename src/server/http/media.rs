@@ -23,7 +23,7 @@ use crate::{
     server::{
         library::{
             self, archive,
-            storage::{is_valid_file_name, is_valid_key},
+            storage::{self, is_valid_file_name, is_valid_key, StoreError},
             stored_file_names,
         },
         state::AppState,
@@ -36,10 +36,8 @@ pub async fn serve(
     req: Request,
 ) -> Response {
     match find(&state, &key, &file, req.extensions().get::<CurrentUser>()).await {
-        Ok(Some(content_type)) => {
-            respond(&state, &key, &file, content_type, None, Caching::Immutable).await
-        }
-        Ok(None) => not_found(),
+        Ok(true) => respond(&state, &key, &file, None, Caching::Immutable).await,
+        Ok(false) => not_found(),
         Err(err) => {
             tracing::error!(%err, "media lookup failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -47,17 +45,16 @@ pub async fn serve(
     }
 }
 
-/// The Content-Type of `file` when the current user owns `key` and the
-/// image has such a file.
+/// Whether the current user owns `key` and the image has such a file.
 async fn find(
     state: &AppState,
     key: &str,
     file: &str,
     user: Option<&CurrentUser>,
-) -> Result<Option<&'static str>, sea_orm::DbErr> {
-    let Some(user) = user else { return Ok(None) };
+) -> Result<bool, sea_orm::DbErr> {
+    let Some(user) = user else { return Ok(false) };
     if !is_valid_key(key) || !is_valid_file_name(file) {
-        return Ok(None);
+        return Ok(false);
     }
     let Some(row) = image::Entity::find()
         .filter(image::Column::FileKey.eq(key))
@@ -66,21 +63,12 @@ async fn find(
         .one(&state.db)
         .await?
     else {
-        return Ok(None);
+        return Ok(false);
     };
     if !stored_file_names(&row).iter().any(|name| name == file) {
-        return Ok(None);
+        return Ok(false);
     }
-    Ok(Some(content_type(file)))
-}
-
-pub(super) fn content_type(file: &str) -> &'static str {
-    match file.rsplit('.').next() {
-        Some("png") => "image/png",
-        Some("gif") => "image/gif",
-        Some("webp") => "image/webp",
-        _ => "image/jpeg",
-    }
+    Ok(true)
 }
 
 /// `GET /images/<id>/download/`: the original when it was kept, else the
@@ -96,14 +84,11 @@ pub async fn download(
         Err(res) => return res,
     };
     let file = archive::download_file(&model);
-    let extension = file.rsplit('.').next().unwrap_or("jpg");
-    let disposition = attachment(&model.name, extension);
     respond(
         &state,
         &model.file_key,
         &file,
-        content_type(&file),
-        Some(disposition),
+        Some(&model.name),
         Caching::Revalidate,
     )
     .await
@@ -122,15 +107,7 @@ pub async fn trashed_thumb(
         Err(res) => return res,
     };
     let file = Variant::Thumb400.file_name(StoredFormat::from_column(&model.format));
-    respond(
-        &state,
-        &model.file_key,
-        &file,
-        content_type(&file),
-        None,
-        Caching::Immutable,
-    )
-    .await
+    respond(&state, &model.file_key, &file, None, Caching::Immutable).await
 }
 
 /// The image `id` found by `find` for the logged-in user, or the response
@@ -193,40 +170,67 @@ pub(super) enum Caching {
 }
 
 impl Caching {
-    fn header(self) -> HeaderValue {
-        HeaderValue::from_static(match self {
+    fn header_str(self) -> &'static str {
+        match self {
             Caching::Immutable => "private, max-age=31536000, immutable",
             Caching::Revalidate => "private, no-cache",
             Caching::NoStore => "private, no-store",
-        })
+        }
+    }
+
+    fn header(self) -> HeaderValue {
+        HeaderValue::from_static(self.header_str())
     }
 }
 
+/// The response for `file` of image `key`: the bytes, or with
+/// `MEDIA_ACCEL_REDIRECT` set, the place nginx sends them from (the folder,
+/// or a presigned URL of the bucket in `X-Media-Url`). `download`: the
+/// image's name, to send it as an attachment.
 pub(super) async fn respond(
     state: &AppState,
     key: &str,
     file: &str,
-    content_type: &'static str,
-    disposition: Option<HeaderValue>,
+    download: Option<&str>,
     caching: Caching,
 ) -> Response {
-    let mut res = if let Some(prefix) = &state.config.media_accel_redirect {
-        let mut res = Response::new(Body::empty());
-        if let Ok(v) = HeaderValue::from_str(&format!("{prefix}{key}/{file}")) {
-            res.headers_mut().insert("x-accel-redirect", v);
+    let content_type = storage::content_type(file);
+    let disposition =
+        download.map(|name| attachment(name, file.rsplit('.').next().unwrap_or("jpg")));
+    let store = &state.library.storage;
+    let body = match &state.config.media_accel_redirect {
+        Some(prefix) => {
+            accel_redirect(
+                state,
+                prefix,
+                key,
+                file,
+                content_type,
+                disposition.as_ref(),
+                caching,
+            )
+            .await
         }
-        res
-    } else {
-        match state.library.storage.get(key, file).await {
-            Ok(Some(bytes)) => Response::new(Body::from(bytes)),
-            Ok(None) => {
-                tracing::error!(key, file, "an image's file is missing from storage");
-                return not_found();
+        None => match store.open(key, file).await {
+            Ok(Some((size, bytes))) => {
+                let mut res = Response::new(Body::from_stream(bytes));
+                res.headers_mut()
+                    .insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+                Ok(res)
             }
-            Err(err) => {
-                tracing::error!(%err, key, file, "reading an image file failed");
-                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-            }
+            Ok(None) => Err(None),
+            Err(err) => Err(Some(err)),
+        },
+    };
+    let mut res = match body {
+        Ok(res) => res,
+        Err(None) => {
+            tracing::error!(key, file, "an image's file is missing from storage");
+            return not_found();
+        }
+        Err(Some(err)) => {
+            tracing::error!(%err, key, file, "reading an image file failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
     let headers = res.headers_mut();
@@ -244,6 +248,41 @@ pub(super) async fn respond(
     }
     headers.insert(header::CACHE_CONTROL, caching.header());
     res
+}
+
+/// An empty response telling nginx where the bytes are. For a bucket, the
+/// presigned URL also names the response headers S3 must send, since nginx
+/// passes on the bucket's answer.
+async fn accel_redirect(
+    state: &AppState,
+    prefix: &str,
+    key: &str,
+    file: &str,
+    content_type: &'static str,
+    disposition: Option<&HeaderValue>,
+    caching: Caching,
+) -> Result<Response, Option<StoreError>> {
+    let mut res = Response::new(Body::empty());
+    let target = HeaderValue::from_str(&format!("{prefix}{key}/{file}")).map_err(|_| None)?;
+    res.headers_mut().insert("x-accel-redirect", target);
+    let mut overrides = vec![
+        ("response-content-type", content_type),
+        ("response-cache-control", caching.header_str()),
+    ];
+    if let Some(disposition) = disposition.and_then(|d| d.to_str().ok()) {
+        overrides.push(("response-content-disposition", disposition));
+    }
+    if let Some(url) = state
+        .library
+        .storage
+        .presigned_get(key, file, &overrides)
+        .await
+        .map_err(Some)?
+    {
+        let url = HeaderValue::from_str(url.as_str()).map_err(|_| None)?;
+        res.headers_mut().insert("x-media-url", url);
+    }
+    Ok(res)
 }
 
 pub(super) fn not_found() -> Response {

@@ -17,7 +17,7 @@ use axum::{
 };
 
 use super::{
-    media::{attachment, content_type, not_found, respond, Caching},
+    media::{not_found, respond, Caching},
     selection::zip_response,
 };
 use crate::{
@@ -43,17 +43,7 @@ pub async fn media(
     }
     .await;
     match found {
-        Ok((model, file)) => {
-            respond(
-                &state,
-                &model.file_key,
-                &file,
-                content_type(&file),
-                None,
-                Caching::NoStore,
-            )
-            .await
-        }
+        Ok((model, file)) => respond(&state, &model.file_key, &file, None, Caching::NoStore).await,
         Err(err) => refusal(err),
     }
 }
@@ -72,13 +62,11 @@ pub async fn download(
         Ok((share_id, model)) => {
             visit::count(&state.db, share_id, Count::Download);
             let file = archive::display_file(&model);
-            let extension = file.rsplit('.').next().unwrap_or("jpg");
             respond(
                 &state,
                 &model.file_key,
                 &file,
-                content_type(&file),
-                Some(attachment(&model.name, extension)),
+                Some(&model.name),
                 Caching::NoStore,
             )
             .await

@@ -5,6 +5,7 @@
 
 pub mod albums;
 pub mod archive;
+pub mod audit;
 pub mod bulk;
 pub mod gallery;
 pub mod processing;
@@ -29,12 +30,12 @@ use crate::{
     model::image::{validate_fields, ImageCard, StoredFormat, Variant},
 };
 use processing::ImageError;
-use storage::{LocalStorage, MediaStorage};
+use storage::{MediaStore, StoreResult};
 
 /// What storing and processing images needs besides the database.
 #[derive(Clone)]
 pub struct Library {
-    pub storage: Arc<dyn MediaStorage>,
+    pub storage: MediaStore,
     pub limits: UploadLimits,
     /// Keep each upload's original file beside the re-encoded copies.
     pub keep_originals: bool,
@@ -43,13 +44,13 @@ pub struct Library {
 }
 
 impl Library {
-    pub fn from_config(config: &Config) -> Self {
-        Self {
-            storage: Arc::new(LocalStorage::new(config.media_root.clone())),
+    pub fn from_config(config: &Config) -> StoreResult<Self> {
+        Ok(Self {
+            storage: MediaStore::from_config(&config.media)?,
             limits: config.uploads,
             keep_originals: config.keep_originals,
             workers: Arc::new(Semaphore::new(config.image_workers)),
-        }
+        })
     }
 }
 
