@@ -56,7 +56,7 @@ export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_STORE=s3 \
   S3_ENDPOINT="$TEST_S3_ENDPOINT" S3_BUCKET="$TEST_S3_BUCKET" S3_PREFIX="$prefix" \
   S3_ACCESS_KEY_ID="$TEST_S3_ACCESS_KEY_ID" S3_SECRET_ACCESS_KEY="$TEST_S3_SECRET_ACCESS_KEY" \
   LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD PUBLIC_URL="$base" \
-  MEDIA_ACCEL_REDIRECT=/remote-media/ TRUSTED_PROXIES=127.0.0.1 RUST_LOG=info \
+  MEDIA_ACCEL_REDIRECT=/remote-media/ TRUSTED_PROXIES=127.0.0.1 RUST_LOG=info KEEP_ORIGINALS=true \
   SECRET_KEY="replicas-test-secret-key-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 replica() { # name port
   LEPTOS_SITE_ADDR="127.0.0.1:$2" "$bin" >>"$work/$1.log" 2>&1 &
@@ -88,6 +88,15 @@ w, h = 300, 200
 rows = b''.join(b'\x00' + bytes(v for x in range(w) for v in ((x*255)//w, (y*255)//h, 90)) for y in range(h))
 def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
 open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b''))
+PY
+# Noise does not compress: a PNG over 8 MiB, kept as an original, goes to
+# the bucket as a multipart upload.
+python3 - "$work/noise.png" <<'PY'
+import os, sys, zlib, struct
+w, h = 1800, 1700
+rows = b''.join(b'\x00' + os.urandom(w * 3) for _ in range(h))
+def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(rows, 0)) + chunk(b'IEND', b''))
 PY
 
 echo "==> log in and upload through A; the page and the bytes through B"
@@ -159,14 +168,19 @@ echo "==> A comes back; rows and objects agree"
 replica a "$a_port"; a_pid=$!
 for _ in $(seq 1 150); do healthy "$a_port" && break; sleep 0.2; done
 check "A is healthy again" healthy "$a_port"
-curl -fsS -o /dev/null -b "$work/jar" -H "Origin: $base" -H "Accept: application/json" \
-  -F name=Second -F description=ThroughB -F "image=@$work/photo.png;type=image/png" "$b/upload/"
+curl -fsS -o "$work/card2.json" -b "$work/jar" -H "Origin: $base" -H "Accept: application/json" \
+  -F name=Second -F description=ThroughB -F "image=@$work/noise.png;type=image/png" "$b/upload/"
 check "A shows what B stored" grep -q Second <(curl -fsS -b "$work/jar" "$a/images/")
+second="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/card2.json")"
+curl -fsS -o "$work/original.png" -b "$work/jar" "$base/images/$second/download/"
+check "the $(($(stat -c %s "$work/noise.png") / 1048576)) MiB original, sent in parts, comes back whole" \
+  cmp -s "$work/noise.png" "$work/original.png"
 LEPTOS_SITE_ADDR="127.0.0.1:$a_port" "$bin" check-media >"$work/audit" 2>&1 || fail "check-media: $(cat "$work/audit")"
-check "check-media: 2 images, 6 files, nothing missing or extra" \
-  grep -q "^2 images, 6 stored files, 0 missing, 0 without a row" "$work/audit"
+check "check-media: 2 images, 8 files (3 copies and the original each), nothing missing or extra" \
+  grep -q "^2 images, 8 stored files, 0 missing, 0 without a row" "$work/audit"
+# (curl signs the query as written: parameters in order, `uploads=` with its =.)
 curl -sS -o "$work/uploads.xml" --aws-sigv4 "aws:amz:us-east-1:s3" \
-  -u "$TEST_S3_ACCESS_KEY_ID:$TEST_S3_SECRET_ACCESS_KEY" "$TEST_S3_ENDPOINT/$TEST_S3_BUCKET/?uploads"
+  -u "$TEST_S3_ACCESS_KEY_ID:$TEST_S3_SECRET_ACCESS_KEY" "$TEST_S3_ENDPOINT/$TEST_S3_BUCKET/?prefix=$prefix%2F&uploads="
 check "S3 answered the list of multipart uploads" grep -q "<ListMultipartUploadsResult" "$work/uploads.xml"
 check "no multipart upload left open" test -z "$(grep -o '<Upload>' "$work/uploads.xml" || true)"
 

@@ -41,15 +41,19 @@ stop() {
 }
 trap stop EXIT
 
-# Up when an anonymous request to the bucket is refused (403): the bucket
-# exists and signatures are checked.
-for _ in $(seq 1 60); do
-  code="$(curl -s -o /dev/null -w '%{http_code}' "$TEST_S3_ENDPOINT/$TEST_S3_BUCKET/" || true)"
-  [ "$code" = 403 ] && break
-  sleep 1
+# Ready when a signed listing of the bucket answers 200 (the bucket is
+# made a moment after the server answers) and an anonymous one 403.
+signed() { curl -s -o /dev/null -w '%{http_code}' --aws-sigv4 "aws:amz:us-east-1:s3" \
+  -u "$TEST_S3_ACCESS_KEY_ID:$TEST_S3_SECRET_ACCESS_KEY" "$TEST_S3_ENDPOINT/$TEST_S3_BUCKET/?list-type=2&max-keys=1" || true; }
+anonymous() { curl -s -o /dev/null -w '%{http_code}' "$TEST_S3_ENDPOINT/$TEST_S3_BUCKET/" || true; }
+code=""
+for _ in $(seq 1 120); do
+  code="$(signed)"
+  [ "$code" = 200 ] && break
+  sleep 0.5
 done
-if [ "$code" != 403 ]; then
-  echo "with-s3.sh: SeaweedFS did not come up (last answer: $code); its log:" >&2
+if [ "$code" != 200 ] || [ "$(anonymous)" != 403 ]; then
+  echo "with-s3.sh: SeaweedFS's bucket is not ready (signed listing: $code, anonymous: $(anonymous)); its log:" >&2
   tail -n 30 "$work/weed.log" >&2
   exit 1
 fi

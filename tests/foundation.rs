@@ -150,15 +150,24 @@ async fn usernames_are_unique_ignoring_case(db: TestDb) {
 
 /// Four replicas start at the same moment on one empty database: each
 /// connects and migrates; all start, and the schema is whole once.
+/// Both halves of the schema: our migrations and the session store's table
+/// (which `scripts/replicas.sh` once caught colliding).
 async fn replicas_starting_together_migrate_once(db: TestDb) {
+    use cloudtalents::server::{auth::session::DbSessionStore, db::connect_and_migrate};
     let starts: Vec<_> = (0..4)
         .map(|_| {
             let url = db.url.clone();
-            tokio::spawn(async move { cloudtalents::server::db::connect_and_migrate(&url).await })
+            tokio::spawn(async move {
+                let conn = connect_and_migrate(&url).await.expect("migrations");
+                DbSessionStore::new(&conn, url.kind())
+                    .await
+                    .expect("the sessions table");
+                conn
+            })
         })
         .collect();
     for start in starts {
-        let conn = start.await.unwrap().expect("a replica failed to start");
+        let conn = start.await.unwrap();
         let applied = Migrator::get_applied_migrations(&conn).await.unwrap();
         assert_eq!(applied.len(), Migrator::migrations().len());
     }

@@ -71,14 +71,7 @@ const MIGRATION_LOCK: i64 = 0x436c_6f75_6454_616c; // "CloudTal"
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     let txn = db.begin().await?;
     match db.get_database_backend() {
-        DbBackend::Postgres => {
-            txn.execute(sea_orm::Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT pg_advisory_xact_lock($1)",
-                [MIGRATION_LOCK.into()],
-            ))
-            .await?;
-        }
+        DbBackend::Postgres => lock_migrations(&txn).await?,
         // Any write takes SQLite's one write lock, even on an empty file;
         // `user_version` is ours and unused. The others wait their busy
         // timeout for it.
@@ -88,6 +81,35 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     }
     Migrator::up(&txn, None).await?;
     txn.commit().await
+}
+
+/// Runs `work` while holding the migration lock on Postgres, for schema
+/// made outside our migrations (the session store creates its own table,
+/// and two replicas' `CREATE TABLE IF NOT EXISTS` collide just the same).
+/// `work` uses other connections; the lock is held until it is done. On
+/// SQLite, whose DDL takes the write lock anyway, it simply runs.
+pub async fn with_migration_lock<T>(
+    db: &DatabaseConnection,
+    work: impl std::future::Future<Output = T>,
+) -> Result<T, DbErr> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(work.await);
+    }
+    let txn = db.begin().await?;
+    lock_migrations(&txn).await?;
+    let result = work.await;
+    txn.commit().await?;
+    Ok(result)
+}
+
+async fn lock_migrations(txn: &DatabaseTransaction) -> Result<(), DbErr> {
+    txn.execute(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_advisory_xact_lock($1)",
+        [MIGRATION_LOCK.into()],
+    ))
+    .await?;
+    Ok(())
 }
 
 /// A transaction that reads and then writes. On SQLite it takes the write

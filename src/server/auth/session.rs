@@ -62,7 +62,12 @@ impl DbSessionStore {
                     .expect("a valid table name"),
             ),
         };
-        on_store!(&store, s => s.migrate().await?);
+        // Replicas starting together must not create the table twice.
+        crate::server::db::with_migration_lock(db, async {
+            on_store!(&store, s => s.migrate().await)
+        })
+        .await
+        .map_err(|e| sea_orm::sqlx::Error::Protocol(e.to_string()))??;
         Ok(store)
     }
 }
