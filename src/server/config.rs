@@ -158,8 +158,8 @@ pub struct Config {
     pub session_absolute_lifetime: Duration,
     /// How often expired sessions are deleted.
     pub session_cleanup_period: Duration,
-    /// How old a stored file without a row must be before the sweep at
-    /// start removes it (younger ones may be an upload under way elsewhere).
+    /// How old a stored file without a row must be before the sweep removes
+    /// it (younger ones may be an upload under way elsewhere).
     pub media_sweep_grace: Duration,
     /// How long trashed images are kept before the purge deletes them
     /// (`TRASH_DAYS`, whole days).

@@ -89,11 +89,12 @@ pub async fn build_state(
     })
 }
 
-/// The server's jobs: expired sessions are deleted, the trash is purged of
-/// images older than `TRASH_DAYS` and drained throttle rows are deleted
-/// every `SESSION_CLEANUP_PERIOD` (and at start); once at start the media sweep removes files no row refers to that
-/// are older than `MEDIA_SWEEP_GRACE`. Every replica may run them: each is
-/// one idempotent statement per item.
+/// The server's jobs, at start and every `SESSION_CLEANUP_PERIOD`: expired
+/// sessions are deleted, the trash is purged of images older than
+/// `TRASH_DAYS`, drained throttle rows are deleted, and the media sweep
+/// removes files no row refers to that are older than `MEDIA_SWEEP_GRACE`
+/// (what a crash between writing files and the row left). Every replica
+/// may run them: each step is idempotent.
 pub fn spawn_background_jobs(state: &AppState) {
     session::spawn_expired_deletion(
         state.session_store.clone(),
@@ -116,17 +117,10 @@ pub fn spawn_background_jobs(state: &AppState) {
             if let Err(err) = throttle::sweep(&db).await {
                 tracing::error!(%err, "sweeping old throttle rows failed");
             }
-        }
-    });
-    let (db, library, grace) = (
-        state.db.clone(),
-        state.library.clone(),
-        state.config.media_sweep_grace,
-    );
-    tokio::spawn(async move {
-        match library::sweep_orphans(&db, &library, grace).await {
-            Ok(removed) => tracing::info!(removed, "media sweep done"),
-            Err(err) => tracing::error!(%err, "media sweep failed"),
+            match library::sweep_orphans(&db, &library, config.media_sweep_grace).await {
+                Ok(removed) => tracing::debug!(removed, "media sweep done"),
+                Err(err) => tracing::error!(%err, "media sweep failed"),
+            }
         }
     });
 }

@@ -18,8 +18,8 @@ use std::{
 };
 
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, Set,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QuerySelect, Set,
 };
 use tokio::sync::Semaphore;
 
@@ -294,7 +294,9 @@ pub async fn update(
 }
 
 /// Removes stored files that no row refers to and that are older than
-/// `grace` (younger ones may belong to an upload under way).
+/// `grace` (younger ones may belong to an upload under way). Lists the
+/// store first, then reads every row's key in one query: a file whose row
+/// is made after the listing is younger than the grace.
 pub async fn sweep_orphans(
     db: &DatabaseConnection,
     library: &Library,
@@ -305,18 +307,18 @@ pub async fn sweep_orphans(
         .keys()
         .await
         .map_err(|e| AppError::internal("listing stored media", e))?;
+    let referenced: std::collections::HashSet<String> = image::Entity::find()
+        .select_only()
+        .column(image::Column::FileKey)
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let now = SystemTime::now();
     let mut removed = 0;
     for (key, modified) in keys {
-        if now.duration_since(modified).unwrap_or_default() < grace {
-            continue;
-        }
-        let referenced = image::Entity::find()
-            .filter(image::Column::FileKey.eq(&key))
-            .count(db)
-            .await?
-            > 0;
-        if !referenced {
+        if now.duration_since(modified).unwrap_or_default() >= grace && !referenced.contains(&key) {
             discard_files(library, &key).await;
             removed += 1;
         }
