@@ -9,6 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${TEST_S3_ENDPOINT:?run this through scripts/with-s3.sh}"
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 bin="${CARGO_TARGET_DIR:-target}/release/cloudtalents"
 [ -x "$bin" ] || { echo "bench: build first (make build)" >&2; exit 1; }
@@ -23,17 +25,11 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-python3 - "$work/small.png" <<'PY'
-import sys, zlib, struct
-w, h = 640, 480
-rows = b''.join(b'\x00' + bytes(v for x in range(w) for v in ((x*255)//w, (y*255)//h, 128)) for y in range(h))
-def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
-open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(rows, 6)) + chunk(b'IEND', b''))
-PY
+gradient_png "$work/small.png" 640 480
 
 measure() { # store: prints "upload_ms gallery_rps gallery_p99 thumb_rps thumb_p99"
   local store="$1" db="cloudtalents_bench_${1}_$$"
-  local port; port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  local port; port="$(free_port)"
   local base="http://127.0.0.1:$port" jar="$work/$store.jar"
   dbs="$dbs $db"
   psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null

@@ -14,7 +14,8 @@ started=$SECONDS
 
 bin="${CARGO_TARGET_DIR:-target}/release/cloudtalents"
 [ -x "$bin" ] || { echo "replicas: build first (make build)" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 work="$(mktemp -d)"
 chmod 755 "$work"
@@ -39,14 +40,6 @@ fail() {
   echo "replicas: FAILED: $*" >&2
   for log in a b nginx; do echo "--- $log log" >&2; tail -n 20 "$work/$log.log" >&2; done
   exit 1
-}
-checks=0
-check() { # description, command...
-  local what="$1"; shift
-  if "$@"; then checks=$((checks + 1)); else fail "$what"; fi
-}
-header() { # file name -> value
-  awk -v h="$(tr 'A-Z' 'a-z' <<<"$2")" 'tolower($0) ~ "^"h":" {sub(/^[^:]*: */, ""); sub(/\r$/, ""); print; exit}' "$1"
 }
 
 scripts/postgres-up.sh 127.0.0.1 5432
@@ -82,13 +75,7 @@ check "replica A is healthy" healthy "$a_port"
 check "replica B is healthy" healthy "$b_port"
 
 a="http://127.0.0.1:$a_port" b="http://127.0.0.1:$b_port"
-python3 - "$work/photo.png" <<'PY'
-import sys, zlib, struct
-w, h = 300, 200
-rows = b''.join(b'\x00' + bytes(v for x in range(w) for v in ((x*255)//w, (y*255)//h, 90)) for y in range(h))
-def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
-open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b''))
-PY
+gradient_png "$work/photo.png" 300 200
 # Noise does not compress: a PNG over 8 MiB, kept as an original, goes to
 # the bucket as a multipart upload.
 python3 - "$work/noise.png" <<'PY'

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 
 bin="${CARGO_TARGET_DIR:-target}/release/cloudtalents"
 [ -x "$bin" ] || { echo "topology: build first (make build)" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 work="$(mktemp -d)"
 chmod 755 "$work"
@@ -73,26 +74,12 @@ echo "==> Playwright through nginx ($base)"
 BASE_URL="$base" npx playwright test -c end2end || fail "Playwright through nginx"
 
 echo "==> plain HTTP checks through nginx"
-checks=0
-check() { # description, command...
-  local what="$1"; shift
-  if "$@"; then checks=$((checks + 1)); else fail "$what"; fi
-}
-header() { # file name -> value
-  awk -v h="$(tr 'A-Z' 'a-z' <<<"$2")" 'BEGIN{IGNORECASE=1} tolower($0) ~ "^"h":" {sub(/^[^:]*: */, ""); sub(/\r$/, ""); print; exit}' "$1"
-}
 sign_up() { # jar name
   curl -fsS -o /dev/null -c "$1" -H "Origin: $base" --data-urlencode "username=$2" \
     --data-urlencode password=violet-otter-tangent-42 --data-urlencode password_confirm=violet-otter-tangent-42 \
     "$base/register/"
 }
-python3 - "$work/photo.png" <<'PY'
-import sys, zlib, struct
-w, h = 300, 200
-rows = b''.join(b'\x00' + bytes(v for x in range(w) for v in ((x*255)//w, (y*255)//h, 90)) for y in range(h))
-def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
-open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b''))
-PY
+gradient_png "$work/photo.png" 300 200
 sign_up "$work/a.jar" "owner$$"
 sign_up "$work/b.jar" "other$$"
 curl -fsS -o "$work/card.json" -b "$work/a.jar" -H "Origin: $base" -H "Accept: application/json" \

@@ -86,16 +86,8 @@ async fn the_bucket_stores_reads_lists_and_deletes() {
     );
     assert_eq!(store.get(KEY, "original.png").await.unwrap().unwrap(), big);
     assert_eq!(store.get(KEY, "thumb-400.jpg").await.unwrap(), None);
-    let mut names: Vec<_> = store
-        .files()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|(key, name, _)| format!("{key}/{name}"))
-        .collect();
-    names.sort();
     assert_eq!(
-        names,
+        stored(&store).await,
         [format!("{KEY}/display.jpg"), format!("{KEY}/original.png")]
     );
     assert_eq!(store.keys().await.unwrap().len(), 1);
@@ -190,12 +182,9 @@ async fn upload(app: &TestApp, name: &str) -> ImageCard {
     res.json().await.unwrap()
 }
 
-/// Every stored file, as `key/name`.
-async fn stored(app: &TestApp) -> Vec<String> {
-    let mut files: Vec<_> = app
-        .state
-        .library
-        .storage
+/// Every stored file, as `key/name`, sorted.
+async fn stored(store: &MediaStore) -> Vec<String> {
+    let mut files: Vec<_> = store
         .files()
         .await
         .unwrap()
@@ -214,8 +203,9 @@ async fn the_app_keeps_its_images_in_the_bucket() {
     let one = upload(&app, "one").await;
     let two = upload(&app, "two").await;
     let key = one.display_url.split('/').nth(2).unwrap().to_owned();
+    let store = &app.state.library.storage;
     assert_eq!(
-        stored(&app)
+        stored(store)
             .await
             .iter()
             .filter(|f| f.starts_with(&key))
@@ -256,8 +246,8 @@ async fn the_app_keeps_its_images_in_the_bucket() {
         let res = app.call(function, &[("id", &one.id.to_string())]).await;
         assert_eq!(res.status(), StatusCode::OK);
     }
-    assert!(!stored(&app).await.iter().any(|f| f.starts_with(&key)));
-    assert_eq!(stored(&app).await.len(), 4, "the other image's files stay");
+    assert!(!stored(store).await.iter().any(|f| f.starts_with(&key)));
+    assert_eq!(stored(store).await.len(), 4, "the other image's files stay");
 
     // The sweep removes objects no row refers to.
     let orphan = "fedcba9876543210fedcba9876543210";
@@ -272,7 +262,7 @@ async fn the_app_keeps_its_images_in_the_bucket() {
             .await
             .unwrap();
     assert_eq!(removed, 1);
-    assert_eq!(stored(&app).await.len(), 4);
+    assert_eq!(stored(store).await.len(), 4);
     app.state
         .library
         .storage
