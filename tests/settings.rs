@@ -26,17 +26,18 @@ async fn the_sweep_at_start_removes_old_files_without_a_row(db: TestDb) {
     let orphan = media.path().join("ffffffffffffffffffffffffffffffff");
     std::fs::create_dir_all(&orphan).unwrap();
     std::fs::write(orphan.join("display.jpg"), b"left by a crash").unwrap();
+    // Written an hour ago: older than the sweep's grace (10 minutes).
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(orphan.join("display.jpg"))
+        .unwrap()
+        .set_modified(an_hour_ago)
+        .unwrap();
     let not_media = media.path().join("notes.txt");
     std::fs::write(&not_media, b"not ours to remove").unwrap();
 
-    let app = TestApp::spawn_with(
-        db,
-        &[
-            ("MEDIA_ROOT", media.path().to_str().unwrap()),
-            ("MEDIA_SWEEP_GRACE", "0s"),
-        ],
-    )
-    .await;
+    let app = TestApp::spawn_with(db, &[("MEDIA_ROOT", media.path().to_str().unwrap())]).await;
     let mut gone = false;
     for _ in 0..50 {
         if !orphan.exists() {

@@ -48,6 +48,8 @@ pub enum ConfigError {
     ShareDays { default: u64, max: u64 },
     #[error("SHARE_URL must be the http(s) address share links are opened at, such as https://photos.example.com, got {value:?}")]
     ShareUrl { value: String },
+    #[error("MEDIA_SWEEP_GRACE must be at least 1m (the sweep runs on every replica and must not take an upload under way), got {value:?}")]
+    SweepGrace { value: String },
     #[error(
         "MEDIA_STORE must be file (a folder, MEDIA_ROOT) or s3 (a bucket, S3_*), got {value:?}"
     )]
@@ -298,6 +300,11 @@ impl Config {
         let session_absolute_lifetime = duration("SESSION_ABSOLUTE_LIFETIME", "30days")?;
         let session_cleanup_period = duration("SESSION_CLEANUP_PERIOD", "1h")?;
         let media_sweep_grace = any_duration("MEDIA_SWEEP_GRACE", "10m")?;
+        if media_sweep_grace < Duration::from_secs(60) {
+            return Err(ConfigError::SweepGrace {
+                value: get("MEDIA_SWEEP_GRACE", "")?,
+            });
+        }
         let trash_retention = Duration::from_secs(number("TRASH_DAYS", 30)?.min(36_500) * 86_400);
         let proxies_raw = get("TRUSTED_PROXIES", "")?;
         let trusted_proxies = proxies_raw
@@ -499,6 +506,7 @@ mod tests {
             ("SHARE_MAX_DAYS", "a week"),
             ("SHARE_URL", "photos.example.com"),
             ("MEDIA_STORE", "nfs"),
+            ("MEDIA_SWEEP_GRACE", "0s"),
         ] {
             let e = config(&[(name, value)]).unwrap_err();
             assert!(e.to_string().starts_with(name), "{e}");

@@ -170,16 +170,12 @@ pub(super) enum Caching {
 }
 
 impl Caching {
-    fn header_str(self) -> &'static str {
-        match self {
+    fn header(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
             Caching::Immutable => "private, max-age=31536000, immutable",
             Caching::Revalidate => "private, no-cache",
             Caching::NoStore => "private, no-store",
-        }
-    }
-
-    fn header(self) -> HeaderValue {
-        HeaderValue::from_static(self.header_str())
+        })
     }
 }
 
@@ -199,18 +195,7 @@ pub(super) async fn respond(
         download.map(|name| attachment(name, file.rsplit('.').next().unwrap_or("jpg")));
     let store = &state.library.storage;
     let body = match &state.config.media_accel_redirect {
-        Some(prefix) => {
-            accel_redirect(
-                state,
-                prefix,
-                key,
-                file,
-                content_type,
-                disposition.as_ref(),
-                caching,
-            )
-            .await
-        }
+        Some(prefix) => accel_redirect(state, prefix, key, file, content_type).await,
         None => match store.open(key, file).await {
             Ok(Some((size, bytes))) => {
                 let mut res = Response::new(Body::from_stream(bytes));
@@ -250,28 +235,20 @@ pub(super) async fn respond(
     res
 }
 
-/// An empty response telling nginx where the bytes are. For a bucket, the
-/// presigned URL also names the response headers S3 must send, since nginx
-/// passes on the bucket's answer.
+/// An empty response telling nginx where the bytes are. nginx keeps this
+/// answer's Cache-Control and Content-Disposition; for a bucket, the
+/// presigned URL also names the Content-Type S3 must answer with.
 async fn accel_redirect(
     state: &AppState,
     prefix: &str,
     key: &str,
     file: &str,
     content_type: &'static str,
-    disposition: Option<&HeaderValue>,
-    caching: Caching,
 ) -> Result<Response, Option<StoreError>> {
     let mut res = Response::new(Body::empty());
     let target = HeaderValue::from_str(&format!("{prefix}{key}/{file}")).map_err(|_| None)?;
     res.headers_mut().insert("x-accel-redirect", target);
-    let mut overrides = vec![
-        ("response-content-type", content_type),
-        ("response-cache-control", caching.header_str()),
-    ];
-    if let Some(disposition) = disposition.and_then(|d| d.to_str().ok()) {
-        overrides.push(("response-content-disposition", disposition));
-    }
+    let overrides = [("response-content-type", content_type)];
     if let Some(url) = state
         .library
         .storage

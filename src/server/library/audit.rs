@@ -52,13 +52,29 @@ impl std::fmt::Display for MediaAudit {
     }
 }
 
+/// Compares twice and reports only what both passes find: an upload whose
+/// row commits, or a purge that runs, between the listing and the query
+/// makes one pass see a difference that is not there.
 pub async fn audit(
     db: &DatabaseConnection,
     library: &Library,
     grace: Duration,
 ) -> Result<MediaAudit, AppError> {
-    // Listed before the rows are read: a file written after the listing
-    // cannot look missing, and one whose row appears later is recent.
+    let first = compare(db, library, grace).await?;
+    if first.is_consistent() {
+        return Ok(first);
+    }
+    let mut second = compare(db, library, grace).await?;
+    second.missing.retain(|file| first.missing.contains(file));
+    second.orphans.retain(|file| first.orphans.contains(file));
+    Ok(second)
+}
+
+async fn compare(
+    db: &DatabaseConnection,
+    library: &Library,
+    grace: Duration,
+) -> Result<MediaAudit, AppError> {
     let stored = library
         .storage
         .files()

@@ -326,5 +326,10 @@ pub async fn sweep_orphans(
     if removed > 0 {
         tracing::warn!(removed, "removed stored media that no image refers to");
     }
+    match library.storage.abort_stale_uploads(grace).await {
+        Ok(0) => {}
+        Ok(aborted) => tracing::warn!(aborted, "aborted multipart uploads left open"),
+        Err(err) => tracing::error!(%err, "listing open multipart uploads failed"),
+    }
     Ok(removed)
 }
