@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbBackend, DbErr, Statement, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, Statement, TransactionTrait,
 };
 
 use super::config::DatabaseUrl;
@@ -131,12 +131,12 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
 /// database: SQLite numbers its placeholders `?N`. (Only for our own SQL,
 /// which has no `$` in any literal.)
 pub fn statement(
-    backend: DatabaseBackend,
+    backend: DbBackend,
     sql: &str,
     values: impl IntoIterator<Item = sea_orm::Value>,
 ) -> Statement {
     let sql = match backend {
-        DatabaseBackend::Sqlite => sql.replace('$', "?"),
+        DbBackend::Sqlite => sql.replace('$', "?"),
         _ => sql.to_owned(),
     };
     Statement::from_sql_and_values(backend, sql, values)

@@ -7,7 +7,10 @@
 use axum::{
     body::Body,
     extract::{Path, Request, State},
-    http::{header, HeaderValue, StatusCode},
+    http::{
+        header::{self, InvalidHeaderValue},
+        HeaderValue, StatusCode,
+    },
     response::{IntoResponse, Response},
 };
 
@@ -203,18 +206,22 @@ pub(super) async fn respond(
                     .insert(header::CONTENT_LENGTH, HeaderValue::from(size));
                 Ok(res)
             }
-            Ok(None) => Err(None),
-            Err(err) => Err(Some(err)),
+            Ok(None) => Err(MediaFailure::Missing),
+            Err(err) => Err(MediaFailure::Store(err)),
         },
     };
     let mut res = match body {
         Ok(res) => res,
-        Err(None) => {
+        Err(MediaFailure::Missing) => {
             tracing::error!(key, file, "an image's file is missing from storage");
             return not_found();
         }
-        Err(Some(err)) => {
+        Err(MediaFailure::Store(err)) => {
             tracing::error!(%err, key, file, "reading an image file failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+        Err(MediaFailure::Header(err)) => {
+            tracing::error!(%err, key, file, "a media header could not be made");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
@@ -235,6 +242,15 @@ pub(super) async fn respond(
     res
 }
 
+/// Why a media response has no bytes to send.
+enum MediaFailure {
+    /// The row names a file the store does not have.
+    Missing,
+    Store(StoreError),
+    /// A header value (the internal path or the presigned URL) was refused.
+    Header(InvalidHeaderValue),
+}
+
 /// An empty response telling nginx where the bytes are. nginx keeps this
 /// answer's Cache-Control and Content-Disposition; for a bucket, the
 /// presigned URL also names the Content-Type S3 must answer with.
@@ -244,9 +260,10 @@ async fn accel_redirect(
     key: &str,
     file: &str,
     content_type: &'static str,
-) -> Result<Response, Option<StoreError>> {
+) -> Result<Response, MediaFailure> {
     let mut res = Response::new(Body::empty());
-    let target = HeaderValue::from_str(&format!("{prefix}{key}/{file}")).map_err(|_| None)?;
+    let target =
+        HeaderValue::from_str(&format!("{prefix}{key}/{file}")).map_err(MediaFailure::Header)?;
     res.headers_mut().insert("x-accel-redirect", target);
     let overrides = [("response-content-type", content_type)];
     if let Some(url) = state
@@ -254,9 +271,9 @@ async fn accel_redirect(
         .storage
         .presigned_get(key, file, &overrides)
         .await
-        .map_err(Some)?
+        .map_err(MediaFailure::Store)?
     {
-        let url = HeaderValue::from_str(url.as_str()).map_err(|_| None)?;
+        let url = HeaderValue::from_str(url.as_str()).map_err(MediaFailure::Header)?;
         res.headers_mut().insert("x-media-url", url);
     }
     Ok(res)
