@@ -1,10 +1,16 @@
-# syntax=docker/dockerfile:1.7
 # Cloudtalents app image: build (with the lint step) in one stage, run the
 # server binary and the built site in a slim one as a non-root user.
 
-ARG RUST_VERSION=1.95
+# The base images (build arguments, passed through by compose from the
+# environment of the same name): a mirror or a local copy can stand in.
+ARG RUST_IMAGE=rust:1.95-bookworm
+ARG RUNTIME_IMAGE=debian:bookworm-slim
+# Where the binary and the site come from: `builder` compiles them here;
+# `prebuilt` takes a release build made outside Docker (`make build`), given
+# as the `host-build` build context: cloudtalents, hash.txt and site/.
+ARG APP_BUILD=builder
 
-FROM rust:${RUST_VERSION}-bookworm AS builder
+FROM ${RUST_IMAGE} AS builder
 WORKDIR /src
 ENV CARGO_TERM_COLOR=never \
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
@@ -42,7 +48,15 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
  && cp target/release/cloudtalents target/release/hash.txt /out/ \
  && cp -r target/site /out/site
 
-FROM debian:bookworm-slim AS runtime
+FROM scratch AS prebuilt
+# hadolint ignore=DL3022
+COPY --from=host-build cloudtalents hash.txt /out/
+# hadolint ignore=DL3022
+COPY --from=host-build site /out/site
+
+FROM ${APP_BUILD} AS app-build
+
+FROM ${RUNTIME_IMAGE} AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
@@ -52,8 +66,8 @@ RUN apt-get update \
  && chown app:app /app/media /app/data
 WORKDIR /app
 # hash.txt beside the binary: the content-hashed names of the site's files.
-COPY --from=builder /out/cloudtalents /out/hash.txt /app/
-COPY --from=builder /out/site /app/site
+COPY --from=app-build /out/cloudtalents /out/hash.txt /app/
+COPY --from=app-build /out/site /app/site
 ENV LEPTOS_SITE_ROOT=/app/site \
     LEPTOS_SITE_ADDR=0.0.0.0:8000 \
     LEPTOS_ENV=PROD \
