@@ -19,7 +19,7 @@ POSTGRES_HOST := 127.0.0.1
 POSTGRES_PORT := 5432
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help run test build tools test-tools lint lint-deploy fmt test-rust e2e topology replicas bench
+.PHONY: help run test build tools test-tools lint lint-deploy fmt test-rust e2e topology replicas test-containers bench
 
 help:
 	@echo "make run    build (release) and serve the app on SQLite at http://127.0.0.1:3000/"
@@ -31,7 +31,7 @@ help:
 run: tools build
 	./target/release/cloudtalents
 
-test: test-tools lint lint-deploy build test-rust e2e topology replicas
+test: test-tools lint lint-deploy build test-rust e2e topology replicas test-containers
 	@echo "make test: all checks passed"
 
 ## ---- building ---------------------------------------------------------------
@@ -74,10 +74,11 @@ lint:
 	  --no-default-features --features hydrate -- -D warnings
 	npx tsc -p end2end
 
-# The deployment files: hadolint on both Dockerfiles, dclint on compose.yaml
+# The deployment files: hadolint on the Dockerfiles (the container test's
+# stand-ins too), dclint on compose.yaml
 # (Compose specification), nginx -t on the rendered nginx config.
 lint-deploy:
-	hadolint Dockerfile nginx/Dockerfile
+	hadolint Dockerfile nginx/Dockerfile containers/*.Dockerfile
 	npx dclint compose.yaml
 	scripts/nginx-check.sh
 
@@ -105,7 +106,7 @@ e2e:
 	scripts/e2e.sh
 
 # The compose topology natively: nginx (our config) in front of the release
-# binary on Postgres; Playwright through nginx and plain HTTP checks.
+# binary on Postgres; plain HTTP checks (media, privacy, headers, share host).
 topology:
 	scripts/topology.sh
 
@@ -113,6 +114,14 @@ topology:
 # shared sessions, throttle and media; kill -9 of one under load.
 replicas:
 	scripts/with-s3.sh scripts/replicas.sh
+
+# The compose deployment in real containers: dockerd (installed and started
+# for the run, stopped after), local stand-ins for the base images, the
+# host's release build in the app image; Playwright through the published
+# nginx port, down/up persistence, a db restart, the s3 profile. Skipped,
+# saying so, when not run as root (dockerd needs it).
+test-containers:
+	scripts/containers.sh
 
 # Figures, not pass/fail: gallery req/s and p99 (app vs nginx static),
 # peak memory, 12 MP upload time; then uploads, gallery and media streamed

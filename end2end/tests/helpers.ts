@@ -26,14 +26,20 @@ export async function fillLogIn(page: Page, username: string, password: string) 
   await page.getByLabel("Password").fill(password);
 }
 
+/** Signs up `username` in `page` through the sign-up form (with or
+ * without JavaScript). */
+export async function signUpAs(page: Page, username: string, hydrated = true) {
+  await page.goto("/register/");
+  if (hydrated) await waitForHydration(page);
+  await fillSignUp(page, username, PASSWORD);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page).toHaveURL("/upload/");
+}
+
 /** Signs up a new user in `page` (with or without JavaScript). */
 export async function signUp(page: Page, prefix: string, hydrated = true): Promise<string> {
   const name = uniqueName(prefix);
-  await page.goto("/register/");
-  if (hydrated) await waitForHydration(page);
-  await fillSignUp(page, name, PASSWORD);
-  await page.getByRole("button", { name: "Sign up" }).click();
-  await expect(page).toHaveURL("/upload/");
+  await signUpAs(page, name, hydrated);
   return name;
 }
 
