@@ -28,6 +28,7 @@ on_each_backend! {
     server_functions_answer_with_statuses => server_functions_answer_with_statuses;
     login_throttling_by_username_and_address => login_throttling_by_username_and_address;
     racing_wrong_logins_reach_the_password_check_five_times => racing_wrong_logins_reach_the_password_check_five_times;
+    huge_usernames_are_refused_before_the_throttle => huge_usernames_are_refused_before_the_throttle;
     wrong_old_passwords_are_throttled => wrong_old_passwords_are_throttled;
     forwarded_for_counts_only_from_a_trusted_proxy => forwarded_for_counts_only_from_a_trusted_proxy;
     sessions_expire_and_are_deleted => sessions_expire_and_are_deleted;
@@ -640,6 +641,29 @@ async fn racing_wrong_logins_reach_the_password_check_five_times(db: TestDb) {
     );
 }
 
+/// A username longer than any user's (150) is refused at once: no throttle
+/// row is written for it and no hash is computed. A name within the limit
+/// is counted as before.
+async fn huge_usernames_are_refused_before_the_throttle(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let client = TestApp::new_client();
+    for name in ["a".repeat(200_000), "b".repeat(151)] {
+        let res = log_in_with(&app, &client, &name, "wrong-password").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("Please enter a correct username"), "{html}");
+    }
+    // 2 MB is over the form's size limit: refused as it is read.
+    let res = log_in_with(&app, &client, &"a".repeat(2_000_000), "wrong-password").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("the form is too large"));
+    assert_eq!(row_count(&app, "login_attempts").await, 0);
+    let res = log_in_with(&app, &client, &"c".repeat(150), "wrong-password").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    // Its name and its address.
+    assert_eq!(row_count(&app, "login_attempts").await, 2);
+}
+
 /// A stolen session cannot guess the password at the password page any
 /// faster than at the login page: both count in one bucket.
 async fn wrong_old_passwords_are_throttled(db: TestDb) {
@@ -704,9 +728,11 @@ async fn forwarded_for_counts_only_from_a_trusted_proxy(db: TestDb) {
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     drop(app);
 
-    // Behind a trusted proxy, each forwarded client is counted on its own.
+    // Behind a trusted proxy, each forwarded client is counted on its own:
+    // here nginx (a range holding 127.0.0.1) behind a TLS terminator in
+    // 10.1.0.0/16, which put the client's address first.
     let db = TestDb::sqlite().await;
-    let app = TestApp::spawn_with(db, &[("TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let app = TestApp::spawn_with(db, &[("TRUSTED_PROXIES", "127.0.0.0/8, 10.1.0.0/16")]).await;
     sign_up(&app, "ada").await;
     let attempt = |ip: &'static str, name: &'static str, password: &'static str| {
         TestApp::new_client()
@@ -717,17 +743,21 @@ async fn forwarded_for_counts_only_from_a_trusted_proxy(db: TestDb) {
             .send()
     };
     for name in ["u1", "u2", "u3", "u4", "u5"] {
-        attempt("203.0.113.7", name, "wrong-password")
+        attempt("203.0.113.7, 10.1.2.3", name, "wrong-password")
             .await
             .unwrap();
     }
-    let res = attempt("203.0.113.7", "ada", GOOD_PASSWORD).await.unwrap();
+    let res = attempt("203.0.113.7, 10.1.9.9", "ada", GOOD_PASSWORD)
+        .await
+        .unwrap();
     assert_eq!(
         res.status(),
         StatusCode::TOO_MANY_REQUESTS,
-        "that address is locked"
+        "that address is locked, whichever terminator it came through"
     );
-    let res = attempt("203.0.113.8", "ada", GOOD_PASSWORD).await.unwrap();
+    let res = attempt("203.0.113.8, 10.1.2.3", "ada", GOOD_PASSWORD)
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "another client is not");
 }
 
@@ -776,13 +806,17 @@ async fn sessions_expire_and_are_deleted(db: TestDb) {
 }
 
 async fn session_rows(app: &TestApp) -> i64 {
+    row_count(app, "sessions").await
+}
+
+async fn row_count(app: &TestApp, table: &str) -> i64 {
     use sea_orm::{ConnectionTrait, Statement};
     let row = app
         .state
         .db
         .query_one(Statement::from_string(
             app.state.db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM sessions",
+            format!("SELECT COUNT(*) AS n FROM {table}"),
         ))
         .await
         .unwrap()

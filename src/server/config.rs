@@ -34,7 +34,7 @@ pub enum ConfigError {
     Duration { name: &'static str, value: String },
     #[error("{name} must be true or false, got {value:?}")]
     Bool { name: &'static str, value: String },
-    #[error("TRUSTED_PROXIES must be a comma-separated list of IP addresses, got {value:?}")]
+    #[error("TRUSTED_PROXIES must be a comma-separated list of IP addresses or CIDR ranges (10.0.0.0/8), got {value:?}")]
     TrustedProxies { value: String },
     #[error("{name} must be a whole number, got {value:?}")]
     Number { name: &'static str, value: String },
@@ -166,8 +166,9 @@ pub struct Config {
     /// How long trashed images are kept before the purge deletes them
     /// (`TRASH_DAYS`, whole days).
     pub trash_retention: Duration,
-    /// Peers whose `X-Forwarded-For` is believed (the nginx in front).
-    pub trusted_proxies: Vec<IpAddr>,
+    /// Peers whose `X-Forwarded-For` is believed (the nginx in front, a
+    /// TLS terminator before it): addresses (as /32 or /128) or ranges.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub uploads: UploadLimits,
     /// Keep each upload's original file beside the re-encoded copies.
     pub keep_originals: bool,
@@ -311,7 +312,10 @@ impl Config {
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|s| s.parse::<IpAddr>())
+            .map(|s| {
+                s.parse::<ipnet::IpNet>()
+                    .or_else(|_| s.parse::<IpAddr>().map(ipnet::IpNet::from))
+            })
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| ConfigError::TrustedProxies { value: proxies_raw })?;
         let secret_key = match get("SECRET_KEY", "")?.as_str() {
@@ -464,8 +468,9 @@ mod tests {
         ])
         .unwrap();
         assert!(!c.cookie_secure);
-        let c = config(&[("TRUSTED_PROXIES", "127.0.0.1, ::1")]).unwrap();
-        assert_eq!(c.trusted_proxies.len(), 2);
+        let c = config(&[("TRUSTED_PROXIES", "127.0.0.1, ::1, 10.1.0.0/16")]).unwrap();
+        assert_eq!(c.trusted_proxies.len(), 3);
+        assert!(c.trusted_proxies[2].contains(&"10.1.200.3".parse::<IpAddr>().unwrap()));
     }
 
     #[test]
@@ -498,6 +503,7 @@ mod tests {
             ("MEDIA_ACCEL_REDIRECT", "/a/../b/"),
             ("MAX_IMAGE_WIDTH", "0"),
             ("TRUSTED_PROXIES", "nginx"),
+            ("TRUSTED_PROXIES", "10.0.0.0/33"),
             ("MAX_UPLOAD_BYTES", "20MB"),
             ("KEEP_ORIGINALS", "sometimes"),
             ("TRASH_DAYS", "0"),
