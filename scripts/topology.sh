@@ -131,7 +131,12 @@ check "no HSTS on /pkg/ when an untrusted client claims https" test -z "$(header
 echo "==> share links through nginx, and the share-only host"
 count_header() { grep -ci "^$2:" "$1" || true; }
 check "owner media: one Cache-Control, the app's" test "$(count_header "$work/h1" Cache-Control)" = 1
-check "owner media stays cacheable" test "$(header "$work/h1" Cache-Control)" = "private, max-age=31536000, immutable"
+check "owner media is kept but revalidated" test "$(header "$work/h1" Cache-Control)" = "private, no-cache"
+etag="$(header "$work/h1" ETag)"
+check "nginx gives the volume's file an ETag" test -n "$etag"
+not_modified() { curl -sS -o /dev/null -w '%{http_code}' -b "$1" -H "If-None-Match: $etag" "$base$media"; }
+check "the owner revalidates: 304" test "$(not_modified "$work/a.jar")" = 304
+check "a visitor holding the ETag gets 404" test "$(not_modified /dev/null)" = 404
 image_id="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/card.json")"
 curl -fsS -o /dev/null -b "$work/a.jar" -H "Origin: $base" --data-urlencode "images=$image_id" \
   --data-urlencode expires=7 --data-urlencode allow_download=on "$base/shares/new/"

@@ -39,7 +39,10 @@ pub async fn serve(
     req: Request,
 ) -> Response {
     match find(&state, &key, &file, req.extensions().get::<CurrentUser>()).await {
-        Ok(true) => respond(&state, &key, &file, None, Caching::Immutable).await,
+        Ok(true) => match not_modified(&req, &key, &file) {
+            Some(res) => res,
+            None => respond(&state, &key, &file, None, Caching::Private).await,
+        },
         Ok(false) => not_found(),
         Err(err) => {
             tracing::error!(%err, "media lookup failed");
@@ -110,7 +113,10 @@ pub async fn trashed_thumb(
         Err(res) => return res,
     };
     let file = Variant::Thumb400.file_name(StoredFormat::from_column(&model.format));
-    respond(&state, &model.file_key, &file, None, Caching::Immutable).await
+    if let Some(res) = not_modified(&req, &model.file_key, &file) {
+        return res;
+    }
+    respond(&state, &model.file_key, &file, None, Caching::Private).await
 }
 
 /// The image `id` found by `find` for the logged-in user, or the response
@@ -160,11 +166,15 @@ pub(super) fn attachment(name: &str, extension: &str) -> HeaderValue {
 }
 
 /// How long a browser may keep a media response.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Caching {
-    /// An owner's copy: a key's files never change (an edit changes the
-    /// row, not the files), so the browser may keep them, for this user only.
-    Immutable,
+    /// An owner's copy: kept by the browser, for this user only, but asked
+    /// about each time, so that after logout or delete a shared computer's
+    /// cache shows nothing (the answer is then 404). A key's files never
+    /// change (an edit changes the row), so the app's answers carry an
+    /// ETag naming key and file and a match is a 304; nginx answers for its
+    /// own ETags (the folder's, or the bucket's).
+    Private,
     /// Ask again each time (a download's name follows the image's).
     Revalidate,
     /// Never kept: under a share link, whose revoking must cut the bytes
@@ -175,11 +185,36 @@ pub(super) enum Caching {
 impl Caching {
     fn header(self) -> HeaderValue {
         HeaderValue::from_static(match self {
-            Caching::Immutable => "private, max-age=31536000, immutable",
-            Caching::Revalidate => "private, no-cache",
+            Caching::Private | Caching::Revalidate => "private, no-cache",
             Caching::NoStore => "private, no-store",
         })
     }
+}
+
+/// The ETag of the app's own answers for `file` of image `key`.
+fn etag(key: &str, file: &str) -> String {
+    format!("\"{key}-{file}\"")
+}
+
+/// A 304 when the request's `If-None-Match` names this file's ETag (asked
+/// only once the user is known to own it).
+fn not_modified(req: &Request, key: &str, file: &str) -> Option<Response> {
+    let tag = etag(key, file);
+    let asked = req.headers().get(header::IF_NONE_MATCH)?.to_str().ok()?;
+    let matches = asked
+        .split(',')
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == tag || t == "*");
+    if !matches {
+        return None;
+    }
+    let mut res = StatusCode::NOT_MODIFIED.into_response();
+    let headers = res.headers_mut();
+    headers.insert(header::CACHE_CONTROL, Caching::Private.header());
+    if let Ok(value) = HeaderValue::from_str(&tag) {
+        headers.insert(header::ETAG, value);
+    }
+    Some(res)
 }
 
 /// The response for `file` of image `key`: the bytes, or with
@@ -204,6 +239,11 @@ pub(super) async fn respond(
                 let mut res = Response::new(Body::from_stream(bytes));
                 res.headers_mut()
                     .insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+                if caching == Caching::Private {
+                    if let Ok(tag) = HeaderValue::from_str(&etag(key, file)) {
+                        res.headers_mut().insert(header::ETAG, tag);
+                    }
+                }
                 Ok(res)
             }
             Ok(None) => Err(MediaFailure::Missing),
