@@ -31,8 +31,10 @@ enum Command {
     /// database and its media folder. Safe to run again: what was imported
     /// is not imported twice.
     ImportDjango {
-        /// The Django database, e.g. postgres://user:password@host/mvp
-        #[arg(long)]
+        /// The Django database, e.g. postgres://user:password@host/mvp; or
+        /// DJANGO_DATABASE_URL, which keeps the password out of the process
+        /// list and the shell's history.
+        #[arg(long, env = "DJANGO_DATABASE_URL", hide_env_values = true)]
         database: String,
         /// Django's media folder (image paths are relative to it).
         #[arg(long)]

@@ -89,6 +89,11 @@ async fn django_database(db: &TestDb) {
         (3, 1, "Lost", "This file is gone", "user_images/missing.png"),
         (4, 2, "Broken", "Not an image", "user_images/corrupt.jpg"),
         (5, 2, "Bob's", "A photo", "user_images/bob.jpg"),
+        // A link to a file outside the media folder, a folder, a file over
+        // the upload limit: refused, nothing read.
+        (6, 2, "Escape", "A link out", "user_images/escape.png"),
+        (7, 2, "Folder", "Not a file", "user_images/folder.png"),
+        (8, 2, "Huge", "Over the limit", "user_images/huge.jpg"),
     ];
     for (id, user_id, name, description, path) in images {
         let q = |s: &str| s.replace('\'', "''");
@@ -103,7 +108,11 @@ async fn django_database(db: &TestDb) {
     conn.close().await.unwrap();
 }
 
-fn django_media() -> tempfile::TempDir {
+/// MAX_UPLOAD_BYTES for the import: above every good file here.
+const IMPORT_MAX_BYTES: usize = 200_000;
+
+/// The old media folder; `outside` is a folder beside it.
+fn django_media(outside: &std::path::Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let images = dir.path().join("user_images");
     std::fs::create_dir_all(&images).unwrap();
@@ -115,6 +124,11 @@ fn django_media() -> tempfile::TempDir {
     )
     .unwrap();
     std::fs::write(images.join("bob.jpg"), fixtures::jpeg_with_exif(60, 40)).unwrap();
+    // The link's target is a good image, so only the link is refused.
+    std::fs::write(outside.join("secret.png"), fixtures::png(30, 30)).unwrap();
+    std::os::unix::fs::symlink(outside.join("secret.png"), images.join("escape.png")).unwrap();
+    std::fs::create_dir(images.join("folder.png")).unwrap();
+    std::fs::write(images.join("huge.jpg"), vec![0u8; IMPORT_MAX_BYTES + 1]).unwrap();
     dir
 }
 
@@ -129,17 +143,17 @@ fn import(
     cmd.env_clear()
         .env("DATABASE_URL", target.url.as_str())
         .env("MEDIA_ROOT", media_root)
+        .env("MAX_UPLOAD_BYTES", IMPORT_MAX_BYTES.to_string())
         .env("RUST_LOG", "warn")
-        .args([
-            "import-django",
-            "--database",
-            django.url.as_str(),
-            "--media",
-        ])
-        .arg(django_media);
+        .arg("import-django");
     if dry_run {
+        // The password stays out of argv.
+        cmd.env("DJANGO_DATABASE_URL", django.url.as_str());
         cmd.arg("--dry-run");
+    } else {
+        cmd.args(["--database", django.url.as_str()]);
     }
+    cmd.arg("--media").arg(django_media);
     let out = cmd.output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
@@ -166,7 +180,8 @@ async fn into_postgres() {
 async fn run(target: TestDb) {
     let django = TestDb::postgres().await;
     django_database(&django).await;
-    let old_media = django_media();
+    let outside = tempfile::tempdir().unwrap();
+    let old_media = django_media(outside.path());
     let media = tempfile::tempdir().unwrap();
 
     // A local user already has one of the names.
@@ -186,7 +201,7 @@ async fn run(target: TestDb) {
         "{dry}"
     );
     assert!(
-        dry.contains("images: 3 imported, 0 already imported, 2 skipped"),
+        dry.contains("images: 3 imported, 0 already imported, 5 skipped"),
         "{dry}"
     );
 
@@ -200,7 +215,7 @@ async fn run(target: TestDb) {
         "{first}"
     );
     assert!(
-        first.contains("images: 3 imported, 0 already imported, 2 skipped"),
+        first.contains("images: 3 imported, 0 already imported, 5 skipped"),
         "{first}"
     );
     assert!(
@@ -213,6 +228,13 @@ async fn run(target: TestDb) {
         ),
         "{first}"
     );
+    for expected in [
+        "skipped image 6 (user_images/escape.png): it links to a file outside the media folder",
+        "skipped image 7 (user_images/folder.png): it is not a regular file",
+        "skipped image 8 (user_images/huge.jpg): it is larger than the upload limit (200001 bytes",
+    ] {
+        assert!(first.contains(expected), "{expected}\n{first}");
+    }
 
     let second = import(&target, media.path(), &django, old_media.path(), false);
     assert!(
@@ -220,7 +242,7 @@ async fn run(target: TestDb) {
         "{second}"
     );
     assert!(
-        second.contains("images: 0 imported, 3 already imported, 2 skipped"),
+        second.contains("images: 0 imported, 3 already imported, 5 skipped"),
         "{second}"
     );
 

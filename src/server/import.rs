@@ -266,9 +266,7 @@ async fn import_image(
     };
     let path =
         media_path(&options.media_root, &img.path).ok_or("its path leaves the media folder")?;
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|e| format!("the file cannot be read ({e})"))?;
+    let bytes = read_media_file(&options.media_root, &path, library.limits.max_bytes).await?;
     if options.dry_run {
         // Run the pipeline's checks on the file, keep nothing.
         let limits = library.limits;
@@ -291,6 +289,45 @@ async fn import_image(
         .await
         .map(|_| Outcome::Imported)
         .map_err(|e| e.sentence())
+}
+
+/// The bytes of `path`, once its symlinks are resolved: refused when that
+/// leaves `root` (a link in the old media folder to, say, a key elsewhere on
+/// the server), is not a regular file or holds more than `max_bytes` (the
+/// upload limit). Checked on the opened file, which a rename cannot swap.
+async fn read_media_file(root: &Path, path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
+    use tokio::io::AsyncReadExt;
+    let unreadable = |e: std::io::Error| format!("the file cannot be read ({e})");
+    let root = tokio::fs::canonicalize(root)
+        .await
+        .map_err(|e| format!("the media folder cannot be read ({e})"))?;
+    let real = tokio::fs::canonicalize(path).await.map_err(unreadable)?;
+    if !real.starts_with(&root) {
+        return Err("it links to a file outside the media folder".into());
+    }
+    let file = tokio::fs::File::open(&real).await.map_err(unreadable)?;
+    let meta = file.metadata().await.map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err("it is not a regular file".into());
+    }
+    if meta.len() > max_bytes {
+        return Err(format!(
+            "it is larger than the upload limit ({} bytes, MAX_UPLOAD_BYTES {max_bytes})",
+            meta.len()
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // No more than the limit, whatever the file grows to meanwhile.
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .await
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(format!(
+            "it is larger than the upload limit (MAX_UPLOAD_BYTES {max_bytes})"
+        ));
+    }
+    Ok(bytes)
 }
 
 /// `relative` inside `root`, refusing absolute paths and `..`.
