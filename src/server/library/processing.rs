@@ -118,13 +118,15 @@ pub fn process(bytes: &[u8], limits: &UploadLimits) -> Result<Processed, ImageEr
     let mut img = DynamicImage::from_decoder(decoder).map_err(|_| corrupt())?;
     img.apply_orientation(orientation);
 
-    let has_transparency = img.color().has_alpha() && img.to_rgba8().pixels().any(|p| p.0[3] < 255);
-    let img = if has_transparency {
-        DynamicImage::ImageRgba8(img.to_rgba8())
+    let transparent = has_transparency(&img);
+    // Converted in place of the decoded image (`into_*`: no copy when it is
+    // already RGB8, as a JPEG is), so one full-size copy is alive, not two.
+    let img = if transparent {
+        DynamicImage::ImageRgba8(img.into_rgba8())
     } else {
-        DynamicImage::ImageRgb8(img.to_rgb8())
+        DynamicImage::ImageRgb8(img.into_rgb8())
     };
-    let format = if has_transparency {
+    let format = if transparent {
         StoredFormat::Png
     } else {
         StoredFormat::Jpeg
@@ -145,7 +147,7 @@ pub fn process(bytes: &[u8], limits: &UploadLimits) -> Result<Processed, ImageEr
         if variant == Variant::Display {
             display_size = (copy.width(), copy.height());
         }
-        files.push((variant.file_name(format), encode(&copy, has_transparency)?));
+        files.push((variant.file_name(format), encode(&copy, transparent)?));
         source = copy;
     }
     Ok(Processed {
@@ -155,6 +157,20 @@ pub fn process(bytes: &[u8], limits: &UploadLimits) -> Result<Processed, ImageEr
         files,
         original_ext,
     })
+}
+
+/// Whether any pixel is less than opaque, read in the decoded image's own
+/// layout (an RGBA copy only to look would double the memory).
+fn has_transparency(img: &DynamicImage) -> bool {
+    match img {
+        DynamicImage::ImageLumaA8(b) => b.pixels().any(|p| p.0[1] < u8::MAX),
+        DynamicImage::ImageRgba8(b) => b.pixels().any(|p| p.0[3] < u8::MAX),
+        DynamicImage::ImageLumaA16(b) => b.pixels().any(|p| p.0[1] < u16::MAX),
+        DynamicImage::ImageRgba16(b) => b.pixels().any(|p| p.0[3] < u16::MAX),
+        DynamicImage::ImageRgba32F(b) => b.pixels().any(|p| p.0[3] < 1.0),
+        other if other.color().has_alpha() => other.to_rgba8().pixels().any(|p| p.0[3] < 255),
+        _ => false,
+    }
 }
 
 /// Walks the JPEG's segments: every marker segment is skipped by its
@@ -210,4 +226,24 @@ fn encode(img: &DynamicImage, png: bool) -> Result<Vec<u8>, ImageError> {
     // Encoding an image we decoded only fails on a bug; report it as such.
     result.map_err(|_| ImageError::Corrupt("re-encoded"))?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use image::{DynamicImage, ImageBuffer, LumaA, Rgb, Rgba};
+
+    use super::has_transparency;
+
+    #[test]
+    fn transparency_is_read_in_each_layout() {
+        let opaque = ImageBuffer::from_pixel(4, 4, Rgba([9u8, 9, 9, 255]));
+        assert!(!has_transparency(&DynamicImage::ImageRgba8(opaque.clone())));
+        let mut one_clear = opaque;
+        one_clear.put_pixel(3, 3, Rgba([9, 9, 9, 254]));
+        assert!(has_transparency(&DynamicImage::ImageRgba8(one_clear)));
+        let grey = ImageBuffer::from_pixel(2, 2, LumaA([1000u16, 0]));
+        assert!(has_transparency(&DynamicImage::ImageLumaA16(grey)));
+        let rgb = ImageBuffer::from_pixel(2, 2, Rgb([1u8, 2, 3]));
+        assert!(!has_transparency(&DynamicImage::ImageRgb8(rgb)));
+    }
 }
