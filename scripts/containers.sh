@@ -48,8 +48,11 @@ cleanup() {
   # The run's containers, networks, volumes and the app and nginx images it
   # built; the build cache keeps their layers, within bounds.
   for p in "${projects[@]}"; do COMPOSE_PROFILES=s3 compose_in "$p" down --volumes --remove-orphans --rmi local --timeout 5 >/dev/null 2>&1; done
-  docker image prune --force >/dev/null 2>&1
-  docker builder prune --force --keep-storage 8GB >/dev/null 2>&1
+  # Pruning is for the run's own daemon only, never a user's.
+  if [ -n "$engine_own" ]; then
+    docker image prune --force >/dev/null 2>&1
+    docker builder prune --force --keep-storage 8GB >/dev/null 2>&1
+  fi
   engine_stop
   rm -rf "$work"
   echo "containers: $( [ "$status" -eq 0 ] && echo passed || echo FAILED ) in $((SECONDS - started)) s"
