@@ -37,7 +37,7 @@ trap cleanup EXIT
 
 psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
 DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_ROOT="$work/media" \
-LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD RUST_LOG=warn \
+LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD RUST_LOG=warn SIGNUP=open SIGNUP_LIMIT=unlimited \
   "$bin" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.2; done

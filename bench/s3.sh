@@ -36,7 +36,7 @@ measure() { # store: prints "upload_ms gallery_rps gallery_p99 thumb_rps thumb_p
   DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_STORE="$store" MEDIA_ROOT="$work/media" \
   S3_ENDPOINT="$TEST_S3_ENDPOINT" S3_BUCKET="$TEST_S3_BUCKET" S3_PREFIX="bench-$$" \
   S3_ACCESS_KEY_ID="$TEST_S3_ACCESS_KEY_ID" S3_SECRET_ACCESS_KEY="$TEST_S3_SECRET_ACCESS_KEY" \
-  LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD RUST_LOG=warn \
+  LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD RUST_LOG=warn SIGNUP=open SIGNUP_LIMIT=unlimited \
     "$bin" >"$work/$store.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.2; done

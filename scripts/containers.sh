@@ -81,6 +81,9 @@ PUBLIC_URL=$base
 MAX_UPLOAD_BYTES=20971520
 RUST_LOG=info
 MEDIA_ACCEL_REDIRECT=/protected-media/
+# The suite signs up a user per test (the example leaves SIGNUP unset).
+SIGNUP=open
+SIGNUP_LIMIT=unlimited
 EOF
 cat >"$work/db.env" <<EOF
 POSTGRES_USER=cloudtalents
@@ -160,6 +163,10 @@ check "the media volume is the app user's on first mount" \
 check "nginx mounts the media volume read-only" test "$(mount_rw nginx /media)" = false
 
 echo "==> Playwright suite through nginx ($base)"
+# The admin the admin spec logs in as, made as an operator would.
+export E2E_ADMIN="e2e_admin_$$" E2E_ADMIN_PASSWORD="amber-falcon-orchard-93"
+echo "$E2E_ADMIN_PASSWORD" | compose exec -T --index 1 app /app/cloudtalents create-user --admin "$E2E_ADMIN" \
+  || fail "create-user --admin in the app container"
 BASE_URL="$base" npx playwright test -c end2end || fail "Playwright through the containers"
 user="deploy$$"
 deployment_test seed "$user"

@@ -22,9 +22,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-DATABASE_URL="${E2E_DATABASE_URL:-sqlite://$work/e2e.db?mode=rwc}" \
+export DATABASE_URL="${E2E_DATABASE_URL:-sqlite://$work/e2e.db?mode=rwc}"
+# The admin the admin spec logs in as (sign-ups are open: SIGNUP=open).
+export E2E_ADMIN="e2e_admin_$$" E2E_ADMIN_PASSWORD="amber-falcon-orchard-93"
+echo "$E2E_ADMIN_PASSWORD" | RUST_LOG=warn "$bin" create-user --admin "$E2E_ADMIN" >/dev/null
+
 MEDIA_ROOT="$work/media" \
 SECRET_KEY_FILE="$work/secret.key" \
+SIGNUP=open SIGNUP_LIMIT=unlimited \
 LEPTOS_SITE_ADDR="127.0.0.1:$port" \
 LEPTOS_SITE_ROOT="target/site" \
 LEPTOS_ENV=PROD \

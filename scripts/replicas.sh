@@ -49,7 +49,7 @@ export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_STORE=s3 \
   S3_ENDPOINT="$TEST_S3_ENDPOINT" S3_BUCKET="$TEST_S3_BUCKET" S3_PREFIX="$prefix" \
   S3_ACCESS_KEY_ID="$TEST_S3_ACCESS_KEY_ID" S3_SECRET_ACCESS_KEY="$TEST_S3_SECRET_ACCESS_KEY" \
   LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD PUBLIC_URL="$base" \
-  MEDIA_ACCEL_REDIRECT=/remote-media/ TRUSTED_PROXIES=127.0.0.1 RUST_LOG=info KEEP_ORIGINALS=true \
+  MEDIA_ACCEL_REDIRECT=/remote-media/ TRUSTED_PROXIES=127.0.0.1 RUST_LOG=info KEEP_ORIGINALS=true SIGNUP=open SIGNUP_LIMIT=unlimited \
   SECRET_KEY="replicas-test-secret-key-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 replica() { # name port
   LEPTOS_SITE_ADDR="127.0.0.1:$2" "$bin" >>"$work/$1.log" 2>&1 &

@@ -61,7 +61,7 @@ psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
 DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_ROOT="$work/media" \
 LEPTOS_SITE_ADDR="127.0.0.1:$app_port" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
 PUBLIC_URL="$base" MEDIA_ACCEL_REDIRECT=/protected-media/ TRUSTED_PROXIES=127.0.0.1 SECRET_KEY_FILE="$work/secret.key" \
-MAX_UPLOAD_BYTES=20971520 RUST_LOG=info \
+MAX_UPLOAD_BYTES=20971520 RUST_LOG=info SIGNUP=open SIGNUP_LIMIT=unlimited \
   "$bin" >"$work/app.log" 2>&1 &
 app_pid=$!
 # In the foreground of its own process, as in the container; its access log
@@ -75,6 +75,9 @@ curl -fsS "$base/healthz" >/dev/null || fail "the app is not healthy behind ngin
 . scripts/docker-engine.sh
 if ! engine_possible; then
   echo "==> Playwright through nginx ($base): the container test will be skipped here"
+  export E2E_ADMIN="e2e_admin_$$" E2E_ADMIN_PASSWORD="amber-falcon-orchard-93"
+  echo "$E2E_ADMIN_PASSWORD" | DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" RUST_LOG=warn \
+    "$bin" create-user --admin "$E2E_ADMIN" >/dev/null || fail "create-user --admin"
   BASE_URL="$base" npx playwright test -c end2end || fail "Playwright through nginx"
 fi
 

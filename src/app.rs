@@ -11,6 +11,7 @@ use crate::{
     components::{navbar::NavBar, theme_toggle::Theme},
     model::user::provide_current_user,
     pages::{
+        admin::AdminPage,
         albums::{AlbumPage, AlbumsPage, NewAlbumPage},
         gallery::ImagesPage,
         home::HomePage,
@@ -87,10 +88,12 @@ pub fn App() -> impl IntoView {
             <main class="container">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/register/") view=RegisterPage/>
+                    // Async: the form waits for the sign-up mode (a page
+                    // without JavaScript gets it whole).
+                    <Route path=path!("/register/") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/login/") view=LoginPage/>
                     <Route path=path!("/logout/") view=LogoutPage/>
-                    <Route path=path!("/password/") view=PasswordPage/>
+                    <Route path=path!("/password/") view=PasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/password/done/") view=PasswordDonePage/>
                     // Behind login: see `server::http::layers::PROTECTED_PATHS`.
                     // Async: pages with data arrive whole, for browsers without
@@ -103,6 +106,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/albums/new/") view=NewAlbumPage/>
                     <Route path=path!("/albums/:id/") view=AlbumPage ssr=SsrMode::Async/>
                     <Route path=path!("/shares/") view=SharesPage ssr=SsrMode::Async/>
+                    // Admins only (others: 404). A failed plain post of one
+                    // of its forms shows the page again at the form's URL.
+                    <Route path=path!("/admin/") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users/:id/quota/") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users/:id/access/") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/invitations/new/") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/invitations/:id/withdraw/") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/shares/new/") view=NewSharePage ssr=SsrMode::Async/>
                     <Route path=path!("/shares/:id/") view=EditSharePage ssr=SsrMode::Async/>
                     // Open to anyone with the link; see `pages::shared`.

@@ -93,6 +93,10 @@ pub enum AppError {
     BadRequest(String),
     #[error("The server could not be reached. Check your connection and try again.")]
     Network(String),
+    /// Too much work at once (password hashing); the answer carries
+    /// `Retry-After`.
+    #[error("The server is busy. Please try again in a few seconds.")]
+    Busy { retry_after_secs: u32 },
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
 }
@@ -136,9 +140,23 @@ impl AppError {
             AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Network(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Network(_) | AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+
+    /// The `Retry-After` (seconds) the answer carries, if any.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            AppError::Busy { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+
+    /// The `Retry-After` header for this error, if it has one.
+    pub fn retry_after_header(&self) -> Option<(http::HeaderName, http::HeaderValue)> {
+        self.retry_after()
+            .map(|secs| (http::header::RETRY_AFTER, http::HeaderValue::from(secs)))
     }
 
     /// Every message of the error in one line, each field's named (`name:
@@ -196,7 +214,12 @@ impl AppError {
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
-        (self.status(), axum::Json(self)).into_response()
+        let retry_after = self.retry_after_header();
+        let mut response = (self.status(), axum::Json(self)).into_response();
+        if let Some((name, value)) = retry_after {
+            response.headers_mut().insert(name, value);
+        }
+        response
     }
 }
 
@@ -222,6 +245,12 @@ mod tests {
         // A form error never claims to be the server's fault.
         assert_eq!(AppError::form(500, "x").status(), 400);
         assert_eq!(AppError::form(99, "x").status(), 400);
+        let busy = AppError::Busy {
+            retry_after_secs: 2,
+        };
+        assert_eq!(busy.status(), 503);
+        assert_eq!(busy.retry_after(), Some(2));
+        assert_eq!(AppError::NotFound.retry_after(), None);
         assert_eq!(FieldErrors::default().into_result(), Ok(()));
         let err = FieldErrors::default()
             .field("password", "too short")

@@ -26,6 +26,29 @@ enum Command {
     CreateUser {
         /// The new user's name.
         username: String,
+        /// Make the user an admin (they manage users at /admin/).
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Make a user an admin, or with --off stop them being one (the last
+    /// admin stays).
+    SetAdmin {
+        username: String,
+        #[arg(long)]
+        off: bool,
+    },
+    /// Set how much a user may store: a size such as 2GB or 500MiB,
+    /// `unlimited`, or `default` (DEFAULT_QUOTA).
+    SetQuota { username: String, quota: String },
+    /// Make an invitation link for sign-up (SIGNUP=invite) and print it.
+    /// Only its hash is stored: the link cannot be shown again.
+    Invite {
+        /// How many sign-ups it allows.
+        #[arg(long, default_value_t = 1)]
+        uses: u32,
+        /// Days it stays valid (1 to 365).
+        #[arg(long, default_value_t = 7)]
+        days: u32,
     },
     /// Import users and images from the old Django app: its Postgres
     /// database and its media folder. Safe to run again: what was imported
@@ -68,7 +91,10 @@ async fn main() -> ExitCode {
     }
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve().await,
-        Command::CreateUser { username } => create_user(&username).await,
+        Command::CreateUser { username, admin } => create_user(&username, admin).await,
+        Command::SetAdmin { username, off } => set_admin(&username, !off).await,
+        Command::SetQuota { username, quota } => set_quota(&username, &quota).await,
+        Command::Invite { uses, days } => invite(uses, days).await,
         Command::Healthcheck => healthcheck().await,
         Command::CheckMedia => check_media().await,
         Command::ImportDjango {
@@ -128,7 +154,7 @@ async fn serve() -> Result<(), StartError> {
         .map_err(|source| StartError::Bind { addr, source })
 }
 
-async fn create_user(username: &str) -> Result<(), StartError> {
+async fn create_user(username: &str, admin: bool) -> Result<(), StartError> {
     use std::io::IsTerminal;
     let config = Config::from_env()?;
     let (password, confirm) = if std::io::stdin().is_terminal() {
@@ -143,10 +169,74 @@ async fn create_user(username: &str) -> Result<(), StartError> {
         (line.clone(), line)
     };
     let db = startup::open_database(&config).await?;
-    let user = server::accounts::create_user(&db, username, &password, &confirm)
+    let hashing = server::auth::password::Hashing::new(1);
+    let user = server::accounts::create_user(&db, &hashing, username, &password, &confirm, admin)
         .await
         .map_err(|e| StartError::CreateUser(e.sentence()))?;
-    println!("Created user {:?}.", user.username);
+    let role = if user.is_admin { "admin" } else { "user" };
+    println!("Created {role} {:?}.", user.username);
+    Ok(())
+}
+
+async fn set_admin(username: &str, admin: bool) -> Result<(), StartError> {
+    let config = Config::from_env()?;
+    let db = startup::open_database(&config).await?;
+    let user = server::users::set_admin(&db, username, admin)
+        .await
+        .map_err(|e| StartError::Users(e.sentence()))?;
+    let now = if user.is_admin {
+        "an admin"
+    } else {
+        "not an admin"
+    };
+    println!("{:?} is {now}.", user.username);
+    Ok(())
+}
+
+async fn set_quota(username: &str, quota: &str) -> Result<(), StartError> {
+    use server::users::QuotaSetting;
+    let setting = QuotaSetting::parse(quota).ok_or_else(|| {
+        StartError::Users(format!(
+            "the quota must be a size such as 2GB or 500MiB, unlimited or default, got {quota:?}"
+        ))
+    })?;
+    let config = Config::from_env()?;
+    let db = startup::open_database(&config).await?;
+    let user = server::users::set_quota(&db, username, setting)
+        .await
+        .map_err(|e| StartError::Users(e.sentence()))?;
+    let limit = match setting {
+        QuotaSetting::Bytes(bytes) => cloudtalents::model::user::format_bytes(bytes),
+        QuotaSetting::Unlimited => "unlimited".to_owned(),
+        QuotaSetting::Default => match config.default_quota {
+            Some(bytes) => format!(
+                "the default ({})",
+                cloudtalents::model::user::format_bytes(bytes)
+            ),
+            None => "the default (unlimited)".to_owned(),
+        },
+    };
+    println!("{:?} may store {limit}.", user.username);
+    Ok(())
+}
+
+async fn invite(uses: u32, days: u32) -> Result<(), StartError> {
+    let config = Config::from_env()?;
+    let db = startup::open_database(&config).await?;
+    let key = server::secret::SecretKey::load(&config.secret_key)?;
+    let created = server::invitations::create(&db, &key, None, uses, Some(days))
+        .await
+        .map_err(|e| StartError::Users(e.sentence()))?;
+    let signups = if uses == 1 {
+        "one sign-up".to_owned()
+    } else {
+        format!("{uses} sign-ups")
+    };
+    println!(
+        "{}\n(valid for {signups} within {days} day{})",
+        created.link(&config.public_origin),
+        if days == 1 { "" } else { "s" }
+    );
     Ok(())
 }
 

@@ -171,6 +171,11 @@ async fn starts_on_postgres_the_same_way() {
 
 /// Runs `cloudtalents create-user NAME` with `password` on stdin.
 fn create_user(db: &TestDb, name: &str, password: &str) -> std::process::Output {
+    command(db, &["create-user", name], password)
+}
+
+/// Runs `cloudtalents ARGS…` on `db` with `stdin` as its input.
+fn command(db: &TestDb, args: &[&str], stdin: &str) -> std::process::Output {
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(BIN)
@@ -178,13 +183,13 @@ fn create_user(db: &TestDb, name: &str, password: &str) -> std::process::Output 
         .env_clear()
         .env("DATABASE_URL", db.url.as_str())
         .env("RUST_LOG", "warn")
-        .args(["create-user", name])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    writeln!(child.stdin.take().unwrap(), "{stdin}").unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -222,4 +227,62 @@ async fn create_user_makes_an_account_that_can_log_in() {
         )
         .await;
     assert_eq!(res.status(), 303);
+}
+
+/// `create-user --admin`, `set-admin [--off]` (never the last admin) and
+/// `set-quota`, each answering one sentence.
+#[tokio::test]
+async fn admin_and_quota_commands() {
+    let db = TestDb::sqlite().await;
+    let run = |args: &[&str]| {
+        let out = command(&db, args, "violet-otter-tangent-42");
+        let text = |b: &[u8]| String::from_utf8_lossy(b).trim().to_owned();
+        (out.status.code(), text(&out.stdout), text(&out.stderr))
+    };
+    let out = run(&["create-user", "--admin", "boss"]);
+    assert_eq!(
+        out,
+        (Some(0), r#"Created admin "boss"."#.into(), String::new())
+    );
+    let out = run(&["create-user", "worker"]);
+    assert_eq!(out.1, r#"Created user "worker"."#);
+
+    let out = run(&["set-admin", "boss", "--off"]);
+    assert_eq!(out.0, Some(1));
+    assert!(
+        out.2.contains(
+            r#""boss" is the only admin: make another user admin before you take their role."#
+        ),
+        "{out:?}"
+    );
+    assert_eq!(run(&["set-admin", "WORKER"]).1, r#""worker" is an admin."#);
+    assert_eq!(
+        run(&["set-admin", "boss", "--off"]).1,
+        r#""boss" is not an admin."#
+    );
+    let out = run(&["set-admin", "nobody"]);
+    assert_eq!(out.0, Some(1));
+    assert!(
+        out.2.contains(r#"There is no user named "nobody"."#),
+        "{out:?}"
+    );
+
+    assert_eq!(
+        run(&["set-quota", "boss", "2GB"]).1,
+        r#""boss" may store 2 GB."#
+    );
+    assert_eq!(
+        run(&["set-quota", "boss", "unlimited"]).1,
+        r#""boss" may store unlimited."#
+    );
+    assert_eq!(
+        run(&["set-quota", "boss", "default"]).1,
+        r#""boss" may store the default (unlimited)."#
+    );
+    let out = run(&["set-quota", "boss", "plenty"]);
+    assert_eq!(out.0, Some(1));
+    assert!(
+        out.2.contains("the quota must be a size such as 2GB"),
+        "{out:?}"
+    );
 }

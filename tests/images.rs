@@ -734,6 +734,7 @@ fn new_image(user_id: i32) -> library::NewImage<'static> {
         name: "n",
         description: "d",
         legacy_id: None,
+        within_quota: true,
     }
 }
 

@@ -9,7 +9,9 @@ use std::process::Command;
 
 use base64::Engine;
 use common::{fixtures, TestApp, TestDb};
-use sea_orm::{ConnectionTrait, Database, EntityTrait, PaginatorTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 
 use cloudtalents::entities::{image, user};
 
@@ -66,7 +68,8 @@ async fn django_database(db: &TestDb) {
     ];
     for (id, name, hash, active) in users {
         conn.execute_unprepared(&format!(
-            "INSERT INTO auth_user VALUES ({id}, '{hash}', NULL, false, '{name}', '', '', '', false, {active}, '2024-11-27 10:00:00+00')"
+            "INSERT INTO auth_user VALUES ({id}, '{hash}', NULL, {superuser}, '{name}', '', '', '', false, {active}, '2024-11-27 10:00:00+00')",
+            superuser = id == 1
         ))
         .await
         .unwrap();
@@ -248,6 +251,17 @@ async fn run(target: TestDb) {
 
     let app = TestApp::spawn_with(target, &[("MEDIA_ROOT", media.path().to_str().unwrap())]).await;
     assert_eq!(user::Entity::find().count(&app.state.db).await.unwrap(), 5);
+    // Django's superuser (alice) is an admin; the local first user too.
+    let admins: Vec<String> = user::Entity::find()
+        .filter(user::Column::IsAdmin.eq(true))
+        .order_by_asc(user::Column::Id)
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.username)
+        .collect();
+    assert_eq!(admins, ["ada", "alice"]);
     assert_eq!(image::Entity::find().count(&app.state.db).await.unwrap(), 3);
 
     let log_in = |name: &'static str, password: &'static str| {

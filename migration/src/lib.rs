@@ -13,6 +13,8 @@ mod m20261128_000005_organise_images;
 mod m20261128_000006_create_albums;
 mod m20261129_000007_create_shares;
 mod m20261129_000008_create_login_attempts;
+mod m20261129_000009_add_roles_and_quotas;
+mod m20261129_000010_create_invitations;
 
 pub struct Migrator;
 
@@ -28,6 +30,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_create_albums::Migration),
             Box::new(m20261129_000007_create_shares::Migration),
             Box::new(m20261129_000008_create_login_attempts::Migration),
+            Box::new(m20261129_000009_add_roles_and_quotas::Migration),
+            Box::new(m20261129_000010_create_invitations::Migration),
         ]
     }
 }

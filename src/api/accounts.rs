@@ -1,10 +1,16 @@
-//! Sign up, log in, log out, change the password.
+//! Sign up, log in, log out, change the password, storage used.
 
 use leptos::prelude::*;
 
-use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::{api::with_ctx, server::accounts};
+use crate::{
+    api::{with_ctx, with_user},
+    server::{accounts, invitations, library::quota},
+};
+use crate::{
+    error::AppError,
+    model::{signup::SignupStatus, user::StorageUsage},
+};
 
 /// Creates the account and logs it in; answers where to go next.
 #[server(prefix = "/api", endpoint = "register")]
@@ -12,10 +18,21 @@ pub async fn register(
     username: String,
     password: String,
     password_confirm: String,
+    #[server(default)] invite: String,
 ) -> Result<String, AppError> {
     with_ctx(|ctx| async move {
-        accounts::register(&ctx, &username, &password, &password_confirm).await?;
+        accounts::register(&ctx, &username, &password, &password_confirm, &invite).await?;
         Ok("/upload/".to_owned())
+    })
+    .await
+}
+
+/// Whether the sign-up page takes a sign-up, with `invite` (the token of
+/// an invitation link, or empty).
+#[server(prefix = "/api", endpoint = "check_signup")]
+pub async fn check_signup(#[server(default)] invite: String) -> Result<SignupStatus, AppError> {
+    with_ctx(|ctx| async move {
+        invitations::status(&ctx.state.db, ctx.state.config.signup, invite.trim()).await
     })
     .await
 }
@@ -57,6 +74,16 @@ pub async fn change_password(
         accounts::change_password(&ctx, &old_password, &new_password, &new_password_confirm)
             .await?;
         Ok("/password/done/".to_owned())
+    })
+    .await
+}
+
+/// What the current user stores, against their quota.
+#[server(prefix = "/api", endpoint = "storage_used")]
+pub async fn storage_used() -> Result<StorageUsage, AppError> {
+    with_user(|ctx, user| async move {
+        let default = ctx.state.library.default_quota;
+        quota::usage(&ctx.state.db, user.id, default).await
     })
     .await
 }

@@ -9,6 +9,7 @@
 //! server function and one page.
 
 pub mod accounts;
+pub mod admin;
 pub mod albums;
 pub mod images;
 pub mod shares;
@@ -50,6 +51,9 @@ where
     if let Err(err) = &result {
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(err.status());
+            if let Some((name, value)) = err.retry_after_header() {
+                response.insert_header(name, value);
+            }
         }
     }
     result
@@ -65,6 +69,25 @@ where
 {
     with_ctx(|ctx| async move {
         let user = ctx.require_user()?.clone();
+        body(ctx, user).await
+    })
+    .await
+}
+
+/// [`with_user`] for an admin only; anyone else gets 404, as if there were
+/// no such page.
+#[cfg(feature = "ssr")]
+pub(crate) async fn with_admin<T, Fut>(
+    body: impl FnOnce(RequestCtx, CurrentUser) -> Fut,
+) -> Result<T, AppError>
+where
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    with_ctx(|ctx| async move {
+        let user = ctx.require_user()?.clone();
+        if !user.is_admin {
+            return Err(AppError::NotFound);
+        }
         body(ctx, user).await
     })
     .await

@@ -54,6 +54,7 @@ pub async fn create_share(
         let state = &ctx.state;
         let id = shares::create(
             &state.db,
+            &state.hashing,
             &state.secret_key,
             &state.config.shares,
             user.id,
@@ -133,7 +134,16 @@ pub async fn update_share(
             remove_password: !remove_password.is_empty(),
             allow_download: !allow_download.is_empty(),
         };
-        shares::update(&ctx.state.db, &ctx.state.config.shares, user.id, id, fields).await?;
+        let state = &ctx.state;
+        shares::update(
+            &state.db,
+            &state.hashing,
+            &state.config.shares,
+            user.id,
+            id,
+            fields,
+        )
+        .await?;
         Ok("/shares/".to_owned())
     })
     .await
@@ -176,6 +186,7 @@ pub async fn unlock_share(token: String, password: String) -> Result<String, App
         let share = visit::resolve(&state.db, &token).await?;
         let cookie = visit::unlock(
             &state.db,
+            &state.hashing,
             &state.secret_key,
             &share,
             &token,

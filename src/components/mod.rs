@@ -15,3 +15,4 @@ pub mod share_form;
 pub mod shared_gallery;
 pub mod theme_toggle;
 pub mod uploader;
+pub mod usage_bar;

@@ -32,6 +32,7 @@ pub fn NavBar() -> impl IntoView {
             <li><a href="/albums/">"Albums"</a></li>
             <li><a href="/shares/">"Shared links"</a></li>
             <li><a href="/trash/">"Trash"</a></li>
+            {user.is_admin.then(|| view! { <li><a href="/admin/">"Admin"</a></li> })}
             <li><a class="username" href="/password/" title="Change password">{user.username}</a></li>
             <li>
                 <form method="post" action="/logout/" class="inline">

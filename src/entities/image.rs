@@ -27,6 +27,9 @@ pub struct Model {
     pub deleted_at: Option<DateTimeWithTimeZone>,
     /// The last change of name or description; `None` until the first.
     pub edited_at: Option<DateTimeWithTimeZone>,
+    /// Bytes of all its stored files (copies and original), counted
+    /// against the owner's quota; `None` until measured (older rows).
+    pub stored_bytes: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,6 +3,7 @@
 pub mod album;
 pub mod album_image;
 pub mod image;
+pub mod invitation;
 pub mod share;
 pub mod share_image;
 pub mod user;
@@ -11,6 +12,7 @@ pub mod prelude {
     pub use super::album::Entity as Album;
     pub use super::album_image::Entity as AlbumImage;
     pub use super::image::Entity as Image;
+    pub use super::invitation::Entity as Invitation;
     pub use super::share::Entity as Share;
     pub use super::share_image::Entity as ShareImage;
     pub use super::user::Entity as User;

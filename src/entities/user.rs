@@ -21,6 +21,9 @@ pub struct Model {
     pub session_epoch: i32,
     /// Id of the row in an imported Django database.
     pub legacy_id: Option<i64>,
+    pub is_admin: bool,
+    /// Bytes this user may store; `None`: the server's `DEFAULT_QUOTA`.
+    pub quota_bytes: Option<i64>,
 }
 
 impl std::fmt::Debug for Model {
@@ -34,6 +37,8 @@ impl std::fmt::Debug for Model {
             .field("last_login_at", &self.last_login_at)
             .field("session_epoch", &self.session_epoch)
             .field("legacy_id", &self.legacy_id)
+            .field("is_admin", &self.is_admin)
+            .field("quota_bytes", &self.quota_bytes)
             .finish()
     }
 }

@@ -1,6 +1,7 @@
 //! One module per route. Pages call the server functions in `crate::api`;
 //! no page imports another's internals (only the shared 404 page).
 
+pub mod admin;
 pub mod albums;
 pub mod gallery;
 pub mod home;

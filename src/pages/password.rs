@@ -5,6 +5,7 @@ use crate::{
     components::{
         form::{use_form_action, Field, PageForm},
         page::PageSection,
+        usage_bar::UsageBar,
     },
     model::user::PASSWORD_HELP,
 };
@@ -29,6 +30,10 @@ pub fn PasswordPage() -> impl IntoView {
             </PageForm>
             <p class="muted">"Changing it logs you out everywhere else."</p>
         </PageSection>
+        <section class="card narrow" aria-labelledby="storage-heading">
+            <h2 id="storage-heading">"Storage"</h2>
+            <UsageBar/>
+        </section>
     }
 }
 

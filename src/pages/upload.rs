@@ -7,6 +7,7 @@ use crate::{
     components::{
         form::{use_feedback, FormMessages},
         uploader::Uploader,
+        usage_bar::UsageBar,
     },
     error::FieldErrors,
 };
@@ -39,6 +40,7 @@ pub fn UploadPage() -> impl IntoView {
         <section class="card upload-card">
             <h1>"Upload image"</h1>
             <FormMessages errors/>
+            <UsageBar/>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || {
                     let (name, description) = (name.clone(), description.clone());

@@ -3,22 +3,26 @@
 //! hydrated page and, through the same functions, for plain form posts).
 
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, SqlErr,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, Set, SqlErr,
 };
 
 use super::{
     auth::{
-        password::{self, PasswordHash, Verified},
+        password::{self, Hashing, PasswordHash, Verified},
         session,
         throttle::{self, Subject},
     },
+    config::SignupMode,
+    db::begin_write,
+    invitations,
     request::RequestCtx,
+    users,
 };
 use crate::{
     entities::user,
     error::{AppError, FieldErrors},
-    model::user::USERNAME_MAX,
+    model::{signup::SignupStatus, user::USERNAME_MAX},
 };
 
 pub const LOGIN_FAILED: &str =
@@ -69,14 +73,22 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// Creates an account (no session involved): shared by sign-up and the
-/// `create-user` command.
-pub async fn create_user(
+/// An account that passed the rules, with its password hashed, not yet
+/// stored.
+pub struct NewAccount {
+    row: user::ActiveModel,
+}
+
+/// Checks the sign-up rules and hashes the password (slow: outside any
+/// transaction).
+pub async fn prepare_account(
     db: &DatabaseConnection,
+    hashing: &Hashing,
     username: &str,
     password: &str,
     password_confirm: &str,
-) -> Result<user::Model, AppError> {
+    admin: bool,
+) -> Result<NewAccount, AppError> {
     let username = username.trim();
     let mut errors = validate_username(username);
     let password_errors = password::validate(password, username);
@@ -91,7 +103,7 @@ pub async fn create_user(
     errors.into_result()?;
 
     let key = username_key(username);
-    // A cheap early answer; the unique index below is what decides a race.
+    // A cheap early answer; the unique index is what decides a race.
     if user::Entity::find()
         .filter(user::Column::UsernameKey.eq(&key))
         .one(db)
@@ -100,18 +112,27 @@ pub async fn create_user(
     {
         return Err(AppError::field(409, "username", USERNAME_TAKEN));
     }
-    let hash = password::hash(password.to_owned()).await?;
-    let new_user = user::ActiveModel {
+    let hash = hashing.hash(password.to_owned()).await?;
+    let row = user::ActiveModel {
         username: Set(username.to_owned()),
         username_key: Set(key),
         password_hash: Set(hash.into_stored()),
         is_active: Set(true),
+        is_admin: Set(admin),
         created_at: Set(chrono::Utc::now().fixed_offset()),
         session_epoch: Set(0),
         legacy_id: Set(None),
         ..Default::default()
     };
-    match new_user.insert(db).await {
+    Ok(NewAccount { row })
+}
+
+/// Stores a prepared account; 409 when its name was taken meanwhile.
+pub async fn insert_account(
+    db: &impl ConnectionTrait,
+    account: NewAccount,
+) -> Result<user::Model, AppError> {
+    match account.row.insert(db).await {
         Ok(model) => Ok(model),
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             Err(AppError::field(409, "username", USERNAME_TAKEN))
@@ -120,17 +141,83 @@ pub async fn create_user(
     }
 }
 
+/// Creates an account (no session, no sign-up mode): the `create-user`
+/// command.
+pub async fn create_user(
+    db: &DatabaseConnection,
+    hashing: &Hashing,
+    username: &str,
+    password: &str,
+    password_confirm: &str,
+    admin: bool,
+) -> Result<user::Model, AppError> {
+    let account = prepare_account(db, hashing, username, password, password_confirm, admin).await?;
+    insert_account(db, account).await
+}
+
+/// Sign-up at `/register/`, as `SIGNUP` allows (with `invite`, the token
+/// of an invitation link, or empty), then logged in. The first user of a
+/// new server becomes its admin.
 pub async fn register(
     ctx: &RequestCtx,
     username: &str,
     password: &str,
     password_confirm: &str,
+    invite: &str,
 ) -> Result<(), AppError> {
-    let user = create_user(&ctx.state.db, username, password, password_confirm).await?;
+    let db = &ctx.state.db;
+    let mode = invitations::mode(db, ctx.state.config.signup).await?;
+    let status = invitations::status_in(db, mode, invite.trim()).await?;
+    if !status.allows_sign_up() {
+        tracing::info!(ip = %ctx.client_ip, ?status, "sign-up refused");
+        return Err(invitations::refused(status));
+    }
+    // An invitation vouches for its sign-up; others count against the
+    // address (before the hash: each costs 19 MiB and a core).
+    if let (false, Some(limit)) = (
+        status == SignupStatus::Invited,
+        ctx.state.config.signup_limit,
+    ) {
+        if let Err(wait) = throttle::sign_up_attempt(db, ctx.client_ip, limit).await? {
+            tracing::info!(ip = %ctx.client_ip, "sign-up throttled");
+            let lead = "Too many sign-ups from your address.";
+            return Err(throttle::refused(wait, lead, None));
+        }
+    }
+    let account = prepare_account(
+        db,
+        &ctx.state.hashing,
+        username,
+        password,
+        password_confirm,
+        false,
+    )
+    .await?;
+    // The invitation's use and the row together: a sign-up that fails
+    // (a name taken meanwhile) gives the use back.
+    let txn = begin_write(db).await?;
+    // Used up by a racing sign-up meanwhile: refused, unless sign-up is
+    // open to all anyway.
+    if status == SignupStatus::Invited
+        && !invitations::use_one(&txn, invite.trim()).await?
+        && mode != SignupMode::Open
+    {
+        return Err(invitations::refused(SignupStatus::InvitationInvalid));
+    }
+    let mut user = insert_account(&txn, account).await?;
+    txn.commit().await?;
+    if users::promote_if_first(db, user.id).await? {
+        tracing::info!(user_id = user.id, "the first user is an admin");
+        user.is_admin = true;
+    }
     session::log_in(&ctx.session, &user)
         .await
         .map_err(|e| AppError::internal("starting a session", e))?;
-    tracing::info!(user_id = user.id, "signed up");
+    tracing::info!(
+        user_id = user.id,
+        invited = status == SignupStatus::Invited,
+        "signed up"
+    );
     Ok(())
 }
 
@@ -167,14 +254,16 @@ pub async fn log_in(ctx: &RequestCtx, username: &str, password: &str) -> Result<
         .await?;
     let verified = match &found {
         Some(u) if u.is_active && password.chars().count() <= password::MAX_LENGTH => {
-            password::verify(
-                password.to_owned(),
-                PasswordHash::from_stored(u.password_hash.clone()),
-            )
-            .await?
+            ctx.state
+                .hashing
+                .verify(
+                    password.to_owned(),
+                    PasswordHash::from_stored(u.password_hash.clone()),
+                )
+                .await?
         }
         _ => {
-            password::verify_dummy(password.to_owned()).await;
+            ctx.state.hashing.verify_dummy(password.to_owned()).await?;
             None
         }
     };
@@ -187,7 +276,12 @@ pub async fn log_in(ctx: &RequestCtx, username: &str, password: &str) -> Result<
     let mut active: user::ActiveModel = user.clone().into();
     active.last_login_at = Set(Some(chrono::Utc::now().fixed_offset()));
     if verified == Verified::NeedsRehash {
-        active.password_hash = Set(password::hash(password.to_owned()).await?.into_stored());
+        active.password_hash = Set(ctx
+            .state
+            .hashing
+            .hash(password.to_owned())
+            .await?
+            .into_stored());
     }
     let user = active.update(&ctx.state.db).await?;
     session::log_in(&ctx.session, &user)
@@ -227,12 +321,15 @@ pub async fn change_password(
     let mut errors = FieldErrors::default();
     let old_ok = !old_password.is_empty()
         && old_password.chars().count() <= password::MAX_LENGTH
-        && password::verify(
-            old_password.to_owned(),
-            PasswordHash::from_stored(user.password_hash.clone()),
-        )
-        .await?
-        .is_some();
+        && ctx
+            .state
+            .hashing
+            .verify(
+                old_password.to_owned(),
+                PasswordHash::from_stored(user.password_hash.clone()),
+            )
+            .await?
+            .is_some();
     if old_ok {
         throttle::forgive(&ctx.state.db, subject, ctx.client_ip).await?;
     } else {
@@ -252,7 +349,7 @@ pub async fn change_password(
     }
     errors.into_result()?;
 
-    let hash = password::hash(new_password.to_owned()).await?;
+    let hash = ctx.state.hashing.hash(new_password.to_owned()).await?;
     // Bump the epoch in the same statement, so two changes racing each
     // still end every other session.
     user::Entity::update_many()

@@ -60,6 +60,12 @@ pub enum ConfigError {
     S3Endpoint { value: String },
     #[error("S3_PREFIX must be path segments of letters, digits, '-', '_' and '.', such as cloudtalents/media, got {value:?}")]
     S3Prefix { value: String },
+    #[error("SIGNUP must be open, invite or closed, got {value:?}")]
+    Signup { value: String },
+    #[error("SIGNUP_LIMIT must be a whole number of sign-ups per address per hour, or unlimited, got {value:?}")]
+    SignupLimit { value: String },
+    #[error("DEFAULT_QUOTA must be a size such as 2GB or 500MiB, or unlimited, got {value:?}")]
+    Quota { value: String },
     #[error("{name} is not valid UTF-8")]
     NotUnicode { name: &'static str },
 }
@@ -182,6 +188,25 @@ pub struct Config {
     /// `SECRET_KEY`, else the key kept in `SECRET_KEY_FILE`.
     pub secret_key: SecretKeySource,
     pub shares: ShareSettings,
+    /// Bytes each user may store unless given their own quota; `None`:
+    /// no limit.
+    pub default_quota: Option<u64>,
+    /// Who may sign up; `None` (SIGNUP unset): anyone while there is no
+    /// user yet, then by invitation.
+    pub signup: Option<SignupMode>,
+    /// Sign-ups (without an invitation) per address per hour; `None`: no
+    /// limit.
+    pub signup_limit: Option<u32>,
+}
+
+/// `SIGNUP`: who may make an account at `/register/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignupMode {
+    Open,
+    /// With a valid invitation link only.
+    Invite,
+    /// Nobody: admins use `create-user`.
+    Closed,
 }
 
 /// Where the server's secret key comes from (see `server::secret`).
@@ -358,7 +383,31 @@ impl Config {
                 value: share_url_raw,
             })?,
         };
+        let default_quota =
+            parse_quota(&get("DEFAULT_QUOTA", "unlimited")?).ok_or_else(|| ConfigError::Quota {
+                value: get("DEFAULT_QUOTA", "").unwrap_or_default(),
+            })?;
+        let signup = match get("SIGNUP", "")?.to_ascii_lowercase().as_str() {
+            "" => None,
+            "open" => Some(SignupMode::Open),
+            "invite" => Some(SignupMode::Invite),
+            "closed" => Some(SignupMode::Closed),
+            other => {
+                return Err(ConfigError::Signup {
+                    value: other.to_owned(),
+                })
+            }
+        };
+        let signup_limit = match get("SIGNUP_LIMIT", "10")?.to_ascii_lowercase().as_str() {
+            "unlimited" | "0" => None,
+            value => Some(value.parse::<u32>().map_err(|_| ConfigError::SignupLimit {
+                value: value.to_owned(),
+            })?),
+        };
         Ok(Self {
+            signup_limit,
+            signup,
+            default_quota,
             secret_key,
             shares,
             database_url,
@@ -378,6 +427,27 @@ impl Config {
             image_workers,
         })
     }
+}
+
+/// A quota as people write it: `2GB`, `500 MiB`, `1073741824`; `unlimited`
+/// (or `none`) is no limit. `None` when it is not a size.
+pub fn parse_quota(raw: &str) -> Option<Option<u64>> {
+    let raw = raw.trim();
+    if ["unlimited", "none"]
+        .iter()
+        .any(|w| raw.eq_ignore_ascii_case(w))
+    {
+        return Some(None);
+    }
+    let raw = raw.replace('_', "");
+    // "100 bytes" as well as "100 B".
+    let raw = match raw.strip_suffix("bytes") {
+        Some(number) => format!("{number}B"),
+        None => raw,
+    };
+    raw.parse::<bytesize::ByteSize>()
+        .ok()
+        .map(|size| Some(size.as_u64()))
 }
 
 /// `scheme://host[:port]` of an http(s) URL, as browsers send it in `Origin`.
@@ -435,6 +505,18 @@ mod tests {
         assert_eq!(c.uploads.max_pixels, 50_000_000);
         assert!(!c.keep_originals);
         assert_eq!(c.media_accel_redirect, None);
+        assert_eq!(c.signup, None);
+        assert_eq!(c.signup_limit, Some(10));
+        assert_eq!(
+            config(&[("SIGNUP_LIMIT", "unlimited")])
+                .unwrap()
+                .signup_limit,
+            None
+        );
+        assert_eq!(
+            config(&[("SIGNUP", "Invite")]).unwrap().signup,
+            Some(SignupMode::Invite)
+        );
         assert_eq!(c.shares.default_days, Some(30));
         assert_eq!(c.shares.max_days, None);
         assert_eq!(c.shares.origin, "http://127.0.0.1:3000");
@@ -474,6 +556,23 @@ mod tests {
     }
 
     #[test]
+    fn quotas_are_sizes_or_unlimited() {
+        assert_eq!(config(&[]).unwrap().default_quota, None);
+        for (raw, bytes) in [
+            ("2GB", Some(2_000_000_000)),
+            ("500 MiB", Some(500 * 1024 * 1024)),
+            ("1_000_000", Some(1_000_000)),
+            ("1.5gb", Some(1_500_000_000)),
+            ("100 bytes", Some(100)),
+            ("unlimited", None),
+            ("None", None),
+        ] {
+            let c = config(&[("DEFAULT_QUOTA", raw)]).unwrap();
+            assert_eq!(c.default_quota, bytes, "{raw}");
+        }
+    }
+
+    #[test]
     fn postgres_url_is_accepted_and_its_password_never_printed() {
         let c = config(&[("DATABASE_URL", "postgres://app:s3cret@db:5432/cloudtalents")]).unwrap();
         assert_eq!(c.database_url.kind(), &DatabaseKind::Postgres);
@@ -505,6 +604,10 @@ mod tests {
             ("TRUSTED_PROXIES", "nginx"),
             ("TRUSTED_PROXIES", "10.0.0.0/33"),
             ("MAX_UPLOAD_BYTES", "20MB"),
+            ("DEFAULT_QUOTA", "2 gigs"),
+            ("DEFAULT_QUOTA", "-1"),
+            ("SIGNUP", "anyone"),
+            ("SIGNUP_LIMIT", "lots"),
             ("KEEP_ORIGINALS", "sometimes"),
             ("TRASH_DAYS", "0"),
             ("MEDIA_ACCEL_REDIRECT", "protected"),

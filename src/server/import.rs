@@ -1,11 +1,12 @@
 //! `cloudtalents import-django`: users and images from the old Django app's
 //! Postgres database and media folder.
 //!
-//! Users keep their username, join date and password hash (Django's
-//! `pbkdf2_sha256`, replaced by Argon2id at their first login). Every image
-//! file goes through the normal upload pipeline. Rows remember their Django
-//! id (`legacy_id`), so a second run imports nothing twice. A file that is
-//! missing or not a valid image is reported and skipped.
+//! Users keep their username, join date, superuser flag (as admin) and
+//! password hash (Django's `pbkdf2_sha256`, replaced by Argon2id at their
+//! first login). Every image file goes through the normal upload pipeline
+//! (no quota applies). Rows remember their Django id (`legacy_id`), so a
+//! second run imports nothing twice. A file that is missing or not a valid
+//! image is reported and skipped.
 
 use std::{
     collections::HashMap,
@@ -93,6 +94,8 @@ struct DjangoUser {
     username: String,
     password: String,
     is_active: bool,
+    /// Django's superusers are admins here.
+    is_superuser: bool,
     date_joined: chrono::DateTime<chrono::FixedOffset>,
 }
 
@@ -138,13 +141,14 @@ pub async fn import_django(
     let django = Database::connect(&options.database_url)
         .await
         .map_err(ImportError::Connect)?;
-    let sql = "SELECT id, username, password, is_active, date_joined FROM auth_user ORDER BY id";
+    let sql = "SELECT id, username, password, is_active, is_superuser, date_joined FROM auth_user ORDER BY id";
     let users = read_rows(&django, sql, |row| {
         Ok(DjangoUser {
             id: id(row, "id")?,
             username: row.try_get("", "username")?,
             password: row.try_get("", "password")?,
             is_active: row.try_get("", "is_active")?,
+            is_superuser: row.try_get("", "is_superuser")?,
             date_joined: row.try_get("", "date_joined")?,
         })
     })
@@ -201,6 +205,7 @@ pub async fn import_django(
             // Kept as Django wrote it: verified at login, then replaced.
             password_hash: Set(u.password),
             is_active: Set(u.is_active),
+            is_admin: Set(u.is_superuser),
             created_at: Set(u.date_joined),
             session_epoch: Set(0),
             legacy_id: Set(Some(u.id)),
@@ -284,6 +289,7 @@ async fn import_image(
         name: &img.name,
         description: &img.description,
         legacy_id: Some(img.id),
+        within_quota: false,
     };
     library::create(db, library, new_image, bytes)
         .await

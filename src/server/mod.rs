@@ -3,7 +3,7 @@
 //!
 //! - [`http`]: the router, its layers, and the handlers that are not server
 //!   functions (plain form posts, uploads, media, health).
-//! - [`accounts`], [`library`]: the services (rules and queries) that the
+//! - [`accounts`], [`users`], [`library`]: the services (rules and queries) that the
 //!   server functions in `crate::api` and the handlers call.
 //! - [`auth`]: sessions, passwords, client address, CSRF, throttling.
 //! - [`startup`]: building the state and the background jobs.
@@ -14,11 +14,14 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod import;
+pub mod invitations;
 pub mod library;
 pub mod request;
 pub mod secret;
 pub mod shares;
 pub mod startup;
 pub mod state;
+pub mod token;
+pub mod users;
 
 pub use startup::StartError;

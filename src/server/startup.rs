@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use super::{
     auth::{
+        password::Hashing,
         session::{self, DbSessionStore},
         throttle,
     },
@@ -37,6 +38,8 @@ pub enum StartError {
     Stdin(std::io::Error),
     #[error("the user was not created: {0}")]
     CreateUser(String),
+    #[error("{0}")]
+    Users(String),
     #[error("{0}")]
     Media(String),
     #[error("unhealthy: {0}")]
@@ -86,12 +89,14 @@ pub async fn build_state(
         session_store,
         library,
         secret_key,
+        hashing: Hashing::for_this_machine(),
     })
 }
 
 /// The server's jobs, at start and every `SESSION_CLEANUP_PERIOD`: expired
 /// sessions are deleted, the trash is purged of images older than
-/// `TRASH_DAYS`, drained throttle rows are deleted, and the media sweep
+/// `TRASH_DAYS`, images stored before sizes were recorded are measured for
+/// quotas, drained throttle rows are deleted, and the media sweep
 /// removes files no row refers to that are older than `MEDIA_SWEEP_GRACE`
 /// (what a crash between writing files and the row left). Every replica
 /// may run them: each step is idempotent.
@@ -113,6 +118,13 @@ pub fn spawn_background_jobs(state: &AppState) {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "trash purged"),
                 Err(err) => tracing::error!(%err, "trash purge failed"),
+            }
+            match library::quota::measure_unsized(&db, &library).await {
+                Ok(0) => {}
+                Ok(measured) => {
+                    tracing::info!(measured, "measured the stored size of older images")
+                }
+                Err(err) => tracing::error!(%err, "measuring older images failed"),
             }
             if let Err(err) = throttle::sweep(&db).await {
                 tracing::error!(%err, "sweeping old throttle rows failed");

@@ -6,7 +6,12 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 
-use super::{auth::session::DbSessionStore, config::Config, library::Library, secret::SecretKey};
+use super::{
+    auth::{password::Hashing, session::DbSessionStore},
+    config::Config,
+    library::Library,
+    secret::SecretKey,
+};
 
 /// Router state. Server functions get it from [`super::request::RequestCtx`]
 /// (leptos_axum provides it as context); axum handlers and middleware
@@ -19,4 +24,6 @@ pub struct AppState {
     pub session_store: DbSessionStore,
     pub library: Library,
     pub secret_key: SecretKey,
+    /// The password hashing slots (see [`Hashing`]).
+    pub hashing: Hashing,
 }

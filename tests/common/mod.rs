@@ -156,6 +156,10 @@ impl TestApp {
                 "SECRET_KEY",
                 "a-test-secret-key-of-at-least-32-characters".to_owned(),
             ),
+            // Tests sign up several users; `extra` may set another mode
+            // ("" for the default).
+            ("SIGNUP", "open".to_owned()),
+            ("SIGNUP_LIMIT", "unlimited".to_owned()),
         ];
         vars.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
         let config = Config::from_lookup(|name| {

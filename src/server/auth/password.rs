@@ -1,11 +1,18 @@
 //! Password hashing (Argon2id) and the password rules.
 
-use std::{collections::HashSet, io::Read, sync::OnceLock};
+use std::{
+    collections::HashSet,
+    io::Read,
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHasher, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
 };
+
+use tokio::sync::Semaphore;
 
 use crate::error::{AppError, FieldErrors};
 
@@ -43,12 +50,86 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// Hashes on a blocking thread: Argon2 is deliberately slow and must not
-/// stall the async workers.
-pub async fn hash(password: String) -> Result<PasswordHash, AppError> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
+/// Runs the password hashes of one server: each Argon2 call takes 19 MiB
+/// and a core for ~50 ms, so at most `slots` run at once (on blocking
+/// threads, never stalling the async workers). A call that finds them all
+/// busy waits up to [`SLOT_WAIT`], then is refused with 503 and
+/// `Retry-After`: a flood of logins or sign-ups cannot take the server's
+/// memory and every core.
+#[derive(Clone, Debug)]
+pub struct Hashing {
+    slots: Arc<Semaphore>,
+}
+
+/// How long a password check may wait for a free slot.
+pub const SLOT_WAIT: Duration = Duration::from_secs(2);
+
+impl Hashing {
+    pub fn new(slots: usize) -> Self {
+        Self {
+            slots: Arc::new(Semaphore::new(slots.max(1))),
+        }
+    }
+
+    /// Two per core.
+    pub fn for_this_machine() -> Self {
+        Self::new(2 * std::thread::available_parallelism().map_or(2, |n| n.get()))
+    }
+
+    /// The slots themselves (a test fills them to see the refusal).
+    pub fn slots(&self) -> &Arc<Semaphore> {
+        &self.slots
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let permit = tokio::time::timeout(SLOT_WAIT, self.slots.clone().acquire_owned())
+            .await
+            .map_err(|_| {
+                tracing::warn!("every password hashing slot is busy: refused with 503");
+                AppError::Busy {
+                    retry_after_secs: SLOT_WAIT.as_secs() as u32,
+                }
+            })?
+            .map_err(|e| AppError::internal("password hashing slots", e))?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
         .await
-        .map_err(|e| AppError::internal("password hashing task failed", e))?
+        .map_err(|e| AppError::internal("password hashing task failed", e))
+    }
+
+    pub async fn hash(&self, password: String) -> Result<PasswordHash, AppError> {
+        self.run(move || hash_blocking(&password)).await?
+    }
+
+    /// Checks `password` against `stored` (see [`verify_blocking`]). `None`
+    /// means wrong password (or an unusable hash).
+    pub async fn verify(
+        &self,
+        password: String,
+        stored: PasswordHash,
+    ) -> Result<Option<Verified>, AppError> {
+        self.run(move || verify_blocking(&password, &stored)).await
+    }
+
+    /// Spends the same time as checking a real password, so that "no such
+    /// user" cannot be told from "wrong password" by timing.
+    pub async fn verify_dummy(&self, password: String) -> Result<(), AppError> {
+        static DUMMY: OnceLock<String> = OnceLock::new();
+        self.run(move || {
+            let dummy = DUMMY.get_or_init(|| {
+                hash_blocking("a password nobody has")
+                    .map(PasswordHash::into_stored)
+                    .unwrap_or_default()
+            });
+            verify_blocking(&password, &PasswordHash(dummy.clone()));
+        })
+        .await
+    }
 }
 
 pub fn hash_blocking(password: &str) -> Result<PasswordHash, AppError> {
@@ -59,16 +140,9 @@ pub fn hash_blocking(password: &str) -> Result<PasswordHash, AppError> {
         .map_err(|e| AppError::internal("password hashing failed", e))
 }
 
-/// Checks `password` against `stored` on a blocking thread. `None` means
-/// wrong password (or an unusable hash). Hash kinds are told apart by their
+/// Checks `password` against `stored`. Hash kinds are told apart by their
 /// prefix: our Argon2id, and Django's `pbkdf2_sha256$…` from an imported
 /// database (always `NeedsRehash`, so the first login replaces it).
-pub async fn verify(password: String, stored: PasswordHash) -> Result<Option<Verified>, AppError> {
-    tokio::task::spawn_blocking(move || verify_blocking(&password, &stored))
-        .await
-        .map_err(|e| AppError::internal("password verification task failed", e))
-}
-
 pub fn verify_blocking(password: &str, stored: &PasswordHash) -> Option<Verified> {
     let stored = stored.as_stored();
     if stored.starts_with("$argon2") {
@@ -129,21 +203,6 @@ fn verify_django_pbkdf2(password: &str, encoded: &str) -> bool {
         &mut derived,
     );
     derived.ct_eq(&expected).into()
-}
-
-/// Spends the same time as checking a real password, so that "no such user"
-/// cannot be told from "wrong password" by timing.
-pub async fn verify_dummy(password: String) {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    let _ = tokio::task::spawn_blocking(move || {
-        let dummy = DUMMY.get_or_init(|| {
-            hash_blocking("a password nobody has")
-                .map(PasswordHash::into_stored)
-                .unwrap_or_default()
-        });
-        verify_blocking(&password, &PasswordHash(dummy.clone()))
-    })
-    .await;
 }
 
 pub const MIN_LENGTH: usize = 8;

@@ -217,6 +217,7 @@ async fn current_user(
             Ok(Some(CurrentUser {
                 id: u.id,
                 username: u.username,
+                is_admin: u.is_admin,
             }))
         }
         _ => {

@@ -1,5 +1,6 @@
-//! Throttling of failed attempts (logins, share-link passwords), kept in
-//! the database so that every replica counts the same attempts.
+//! Throttling of failed attempts (logins, share-link passwords) and of
+//! sign-ups per address, kept in the database so that every replica counts
+//! the same attempts.
 //!
 //! Each key (`user:<name>` and `ip:<address>` for logins, `share:<id>` and
 //! `share-ip:<address>` for share links) is a leaky bucket: an attempt adds
@@ -25,6 +26,8 @@ use sha2::{Digest, Sha256};
 
 pub const MAX_FAILURES: u32 = 5;
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Sign-ups from one address: `SIGNUP_LIMIT` per this.
+pub const SIGN_UP_WINDOW: Duration = Duration::from_secs(60 * 60);
 /// Longest key kept as it is; a longer one is stored as its hash.
 const KEY_MAX: usize = 160;
 
@@ -82,11 +85,6 @@ fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-/// Drain per millisecond.
-fn rate() -> f64 {
-    f64::from(MAX_FAILURES) / WINDOW.as_millis() as f64
-}
-
 /// Counts one attempt at `subject` from `ip`; `Ok(Err(wait))` when it is
 /// refused (too many lately), with how long until one would be let through.
 pub async fn attempt(
@@ -95,16 +93,55 @@ pub async fn attempt(
     ip: IpAddr,
 ) -> Result<Result<(), Duration>, DbErr> {
     let now = now_ms();
+    let bucket = Bucket {
+        size: MAX_FAILURES,
+        window: WINDOW,
+    };
     let mut highest = 0.0_f64;
     for key in subject.keys(ip) {
-        highest = highest.max(bump(db, &key, now).await?);
+        highest = highest.max(bump(db, &key, now, bucket).await?);
     }
-    if highest <= f64::from(MAX_FAILURES) {
-        return Ok(Ok(()));
+    Ok(bucket.verdict(highest))
+}
+
+/// Counts one sign-up from `ip` (an IPv6 client by its /64) against a
+/// bucket of `per_hour` that drains by `per_hour` an hour; `Ok(Err(wait))`
+/// when it is refused.
+pub async fn sign_up_attempt(
+    db: &impl ConnectionTrait,
+    ip: IpAddr,
+    per_hour: u32,
+) -> Result<Result<(), Duration>, DbErr> {
+    let bucket = Bucket {
+        size: per_hour.max(1),
+        window: SIGN_UP_WINDOW,
+    };
+    let key = format!("signup-ip:{}", network_of(ip));
+    let level = bump(db, &key, now_ms(), bucket).await?;
+    Ok(bucket.verdict(level))
+}
+
+/// A leaky bucket: `size` attempts at once, draining by `size` per `window`.
+#[derive(Clone, Copy)]
+struct Bucket {
+    size: u32,
+    window: Duration,
+}
+
+impl Bucket {
+    /// Drain per millisecond.
+    fn rate(self) -> f64 {
+        f64::from(self.size) / self.window.as_millis() as f64
     }
-    // Until the level has drained to where one more attempt fits.
-    let excess = highest - f64::from(MAX_FAILURES - 1);
-    Ok(Err(Duration::from_millis((excess / rate()).ceil() as u64)))
+
+    /// Let through at `level`, or how long until one more attempt fits.
+    fn verdict(self, level: f64) -> Result<(), Duration> {
+        if level <= f64::from(self.size) {
+            return Ok(());
+        }
+        let excess = level - f64::from(self.size - 1);
+        Err(Duration::from_millis((excess / self.rate()).ceil() as u64))
+    }
 }
 
 /// The 429 answer to a refused attempt: `lead` ("Too many wrong
@@ -122,9 +159,14 @@ pub fn refused(wait: Duration, lead: &str, field: Option<&str>) -> crate::error:
 }
 
 /// The bucket of `key` after one more attempt: drained for the time since
-/// its last one, plus 1, never above `MAX_FAILURES + 1` (so a refused
-/// hammering cannot lock a key for longer than one refusal does).
-async fn bump(db: &impl ConnectionTrait, key: &str, now: i64) -> Result<f64, DbErr> {
+/// its last one, plus 1, never above its size + 1 (so a refused hammering
+/// cannot lock a key for longer than one refusal does).
+async fn bump(
+    db: &impl ConnectionTrait,
+    key: &str,
+    now: i64,
+    bucket: Bucket,
+) -> Result<f64, DbErr> {
     let backend = db.get_database_backend();
     // Two-argument max/min: SQLite's scalar MAX/MIN, Postgres's GREATEST/LEAST.
     let (max, min) = match backend {
@@ -140,8 +182,8 @@ async fn bump(db: &impl ConnectionTrait, key: &str, now: i64) -> Result<f64, DbE
            updated_at = {max}(excluded.updated_at, login_attempts.updated_at) \
          RETURNING level"
     );
-    let cap = f64::from(MAX_FAILURES + 1);
-    let values: [Value; 4] = [key.into(), now.into(), rate().into(), cap.into()];
+    let cap = f64::from(bucket.size + 1);
+    let values: [Value; 4] = [key.into(), now.into(), bucket.rate().into(), cap.into()];
     let row = db
         .query_one(statement(backend, &sql, values))
         .await?
@@ -174,10 +216,10 @@ pub async fn forgive(
     Ok(())
 }
 
-/// Deletes the rows that have drained to nothing (no attempt for a whole
-/// window); answers how many. Any replica may run it.
+/// Deletes the rows that have drained to nothing (no attempt for the
+/// longest window); answers how many. Any replica may run it.
 pub async fn sweep(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
-    let before = now_ms() - WINDOW.as_millis() as i64;
+    let before = now_ms() - SIGN_UP_WINDOW.max(WINDOW).as_millis() as i64;
     let result = db
         .execute(statement(
             db.get_database_backend(),
@@ -273,6 +315,28 @@ mod tests {
             .await
             .unwrap()
             .is_err());
+    }
+
+    #[tokio::test]
+    async fn sign_ups_are_counted_per_address_by_the_hour() {
+        let db = db().await;
+        let ip = IpAddr::from([192, 0, 2, 1]);
+        for _ in 0..3 {
+            sign_up_attempt(&db, ip, 3).await.unwrap().unwrap();
+        }
+        let wait = sign_up_attempt(&db, ip, 3).await.unwrap().unwrap_err();
+        // Two sign-ups' worth over: 40 minutes, give or take.
+        assert!(
+            wait > Duration::from_secs(39 * 60) && wait <= Duration::from_secs(40 * 60),
+            "{wait:?}"
+        );
+        let other = IpAddr::from([192, 0, 2, 2]);
+        sign_up_attempt(&db, other, 3).await.unwrap().unwrap();
+        // Logins from the same address are a bucket of their own.
+        attempt(&db, Subject::User("ada"), ip)
+            .await
+            .unwrap()
+            .unwrap();
     }
 
     #[tokio::test]

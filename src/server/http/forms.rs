@@ -151,6 +151,10 @@ pub async fn render(state: AppState, mut parts: Parts, feedback: FormFeedback) -
         .as_ref()
         .map(AppError::status)
         .unwrap_or(axum::http::StatusCode::BAD_REQUEST);
+    let retry_after = feedback
+        .error
+        .as_ref()
+        .and_then(AppError::retry_after_header);
     parts.method = Method::GET;
     let options = state.leptos_options.clone();
     // Async: the whole page at once, as a browser without JavaScript needs.
@@ -163,5 +167,8 @@ pub async fn render(state: AppState, mut parts: Parts, feedback: FormFeedback) -
     );
     let mut res = handler(Request::from_parts(parts, Body::empty())).await;
     *res.status_mut() = status;
+    if let Some((name, value)) = retry_after {
+        res.headers_mut().insert(name, value);
+    }
     res
 }

@@ -21,6 +21,7 @@ pub const PROTECTED_PATHS: &[&str] = &[
     "/trash/",
     "/albums/",
     "/shares/",
+    "/admin/",
 ];
 /// Pages a logged-in user has no use for; they go to their gallery.
 const LOGGED_OUT_ONLY: &[&str] = &["/", "/login/", "/register/"];

@@ -36,7 +36,7 @@ use super::{
     state::AppState,
 };
 use crate::{
-    api::{accounts, albums, images, shares, trash},
+    api::{accounts, admin, albums, images, shares, trash},
     app::{shell, App},
 };
 use forms::submit;
@@ -74,6 +74,22 @@ pub fn router(state: AppState) -> Router {
         .route("/albums/cover/", post(submit::<albums::SetAlbumCover>))
         .route("/trash/{id}/thumb/", get(media::trashed_thumb))
         .route("/shares/new/", post(submit::<shares::CreateShare>))
+        .route(
+            "/admin/users/{id}/quota/",
+            post(submit::<admin::SetUserQuota>),
+        )
+        .route(
+            "/admin/users/{id}/access/",
+            post(submit::<admin::SetUserActive>),
+        )
+        .route(
+            "/admin/invitations/new/",
+            post(submit::<admin::CreateInvitation>),
+        )
+        .route(
+            "/admin/invitations/{id}/withdraw/",
+            post(submit::<admin::WithdrawInvitation>),
+        )
         .route("/shares/{id}/", post(submit::<shares::UpdateShare>))
         .route("/shares/{id}/revoke/", post(submit::<shares::RevokeShare>))
         // A share link: its password form, its images, its downloads.

@@ -73,6 +73,7 @@ pub async fn upload(State(state): State<AppState>, req: Request) -> Response {
             name: &form.name,
             description: &form.description,
             legacy_id: None,
+            within_quota: true,
         };
         let model = library::create(&state.db, &state.library, new_image, image).await?;
         if let Some(album) = form.album {

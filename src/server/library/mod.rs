@@ -9,6 +9,7 @@ pub mod audit;
 pub mod bulk;
 pub mod gallery;
 pub mod processing;
+pub mod quota;
 pub mod storage;
 pub mod trash;
 
@@ -41,6 +42,8 @@ pub struct Library {
     pub keep_originals: bool,
     /// Bounds how many images are decoded and resized at once.
     pub workers: Arc<Semaphore>,
+    /// Bytes a user may store unless given their own quota.
+    pub default_quota: Option<u64>,
 }
 
 impl Library {
@@ -50,6 +53,7 @@ impl Library {
             limits: config.uploads,
             keep_originals: config.keep_originals,
             workers: Arc::new(Semaphore::new(config.image_workers)),
+            default_quota: config.default_quota,
         })
     }
 }
@@ -109,10 +113,16 @@ pub struct NewImage<'a> {
     pub description: &'a str,
     /// The image's id in an imported database.
     pub legacy_id: Option<i64>,
+    /// Refuse it (413) when it does not fit in the owner's quota; an
+    /// import by the operator is not refused.
+    pub within_quota: bool,
 }
 
-/// Validates, processes (on a blocking thread, at most `workers` at once),
-/// stores the files, then inserts the row.
+/// Validates, checks the quota, processes (on a blocking thread, at most
+/// `workers` at once), checks the quota again with the files' real size,
+/// stores the files, then inserts the row. (Uploads under way at once are
+/// each checked against what is stored, so together they can pass the
+/// quota by at most what they add.)
 pub async fn create(
     db: &DatabaseConnection,
     library: &Library,
@@ -124,8 +134,16 @@ pub async fn create(
         name,
         description,
         legacy_id,
+        within_quota,
     } = image;
     validate_fields(name, description).into_result()?;
+    let usage = match within_quota {
+        true => Some(quota::usage(db, user_id, library.default_quota).await?),
+        false => None,
+    };
+    if let Some(usage) = &usage {
+        quota::check(usage, 0)?;
+    }
     let limits = library.limits;
     let keep_original = library.keep_originals;
     let permit = library
@@ -147,6 +165,10 @@ pub async fn create(
     if keep_original {
         files.push((original_file_name(processed.original_ext), bytes));
     }
+    let stored_bytes: u64 = files.iter().map(|(_, data)| data.len() as u64).sum();
+    if let Some(usage) = &usage {
+        quota::check(usage, stored_bytes)?;
+    }
     for (file_name, data) in files {
         if let Err(err) = library.storage.put(&key, &file_name, data).await {
             discard_files(library, &key).await;
@@ -167,6 +189,7 @@ pub async fn create(
         favourite: Set(false),
         deleted_at: Set(None),
         edited_at: Set(None),
+        stored_bytes: Set(Some(stored_bytes as i64)),
         ..Default::default()
     };
     match row.insert(db).await {

@@ -300,6 +300,15 @@ impl MediaStore {
         Ok(aborted)
     }
 
+    /// The bytes all files of `key` take (0 when there are none).
+    pub async fn stored_size(&self, key: &str) -> StoreResult<u64> {
+        let prefix = self.key_path(key)?;
+        self.store
+            .list(Some(&prefix))
+            .try_fold(0u64, |sum, meta| async move { Ok(sum + meta.size) })
+            .await
+    }
+
     /// Removes every file of `key`. Removing what is not there succeeds.
     pub async fn delete(&self, key: &str) -> StoreResult<()> {
         let prefix = self.key_path(key)?;

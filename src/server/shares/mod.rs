@@ -3,7 +3,6 @@
 //! album or image of anyone else is "not found". The visitor's side is in
 //! [`visit`].
 
-pub mod token;
 pub mod visit;
 
 use std::collections::HashMap;
@@ -16,6 +15,7 @@ use sea_orm::{
 
 use super::{
     auth::password, config::ShareSettings, db::begin_write, library::distinct, secret::SecretKey,
+    token,
 };
 use crate::{
     entities::{album, image, share, share_image},
@@ -142,6 +142,7 @@ fn images_in_words(count: u64) -> String {
 /// Makes a link to `target`; answers its id.
 pub async fn create(
     db: &DatabaseConnection,
+    hashing: &password::Hashing,
     key: &SecretKey,
     settings: &ShareSettings,
     user_id: i32,
@@ -152,9 +153,9 @@ pub async fn create(
     let expires_at = checked_fields(settings, &fields, now)?;
     let password_hash = match fields.password.as_str() {
         "" => None,
-        given => Some(password::hash(given.to_owned()).await?.into_stored()),
+        given => Some(hashing.hash(given.to_owned()).await?.into_stored()),
     };
-    let minted = token::mint(key);
+    let minted = token::mint(key, token::Purpose::Share);
     let txn = begin_write(db).await?;
     describe(&txn, user_id, target).await?;
     let row = share::ActiveModel {
@@ -196,6 +197,7 @@ pub async fn create(
 /// visitor's access by the old one.
 pub async fn update(
     db: &DatabaseConnection,
+    hashing: &password::Hashing,
     settings: &ShareSettings,
     user_id: i32,
     id: i32,
@@ -204,7 +206,7 @@ pub async fn update(
     let expires_at = checked_fields(settings, &fields, Utc::now())?;
     let new_hash = match fields.password.as_str() {
         "" => None,
-        given => Some(password::hash(given.to_owned()).await?.into_stored()),
+        given => Some(hashing.hash(given.to_owned()).await?.into_stored()),
     };
     let current = find_own(db, user_id, id).await?;
     if expires_at.is_none() {
@@ -417,7 +419,7 @@ fn card(
     what: String,
     now: DateTime<Utc>,
 ) -> ShareCard {
-    let token = token::derive(key, &s.token_nonce);
+    let token = token::derive(key, token::Purpose::Share, &s.token_nonce);
     let url = (token::hash(&token) == s.token_hash).then(|| format!("{origin}/s/{token}"));
     let when = |t: DateTime<FixedOffset>| {
         t.with_timezone(&Utc)

@@ -16,9 +16,9 @@ use sea_orm::{
 };
 use subtle::ConstantTimeEq;
 
-use super::token;
+use crate::server::token;
 use crate::{
-    entities::{album_image, image, share, share_image},
+    entities::{album_image, image, share, share_image, user},
     error::AppError,
     model::{
         image::{ImageCard, StoredFormat, Variant},
@@ -38,13 +38,20 @@ use crate::{
 /// the link's, so each link has its own).
 pub const ACCESS_COOKIE: &str = "share_access";
 
-/// The link `token` opens, if it opens one now.
+/// The link `token` opens, if it opens one now (not expired, and its
+/// owner not disabled by an admin).
 pub async fn resolve(db: &DatabaseConnection, token: &str) -> Result<share::Model, AppError> {
     if !token::is_well_formed(token) {
         return Err(AppError::NotFound);
     }
+    let active_users = Query::select()
+        .column(user::Column::Id)
+        .from(user::Entity)
+        .and_where(user::Column::IsActive.eq(true))
+        .to_owned();
     share::Entity::find()
         .filter(share::Column::TokenHash.eq(token::hash(token)))
+        .filter(share::Column::UserId.in_subquery(active_users))
         .filter(
             Condition::any()
                 .add(share::Column::ExpiresAt.is_null())
@@ -185,6 +192,7 @@ pub fn may_see(key: &SecretKey, share: &share::Model, headers: &HeaderMap) -> bo
 /// link in this browser.
 pub async fn unlock(
     db: &DatabaseConnection,
+    hashing: &password::Hashing,
     key: &SecretKey,
     share: &share::Model,
     token: &str,
@@ -203,12 +211,13 @@ pub async fn unlock(
     }
     let verified = !given.is_empty()
         && given.chars().count() <= crate::model::share::SHARE_PASSWORD_MAX
-        && password::verify(
-            given.to_owned(),
-            password::PasswordHash::from_stored(stored),
-        )
-        .await?
-        .is_some();
+        && hashing
+            .verify(
+                given.to_owned(),
+                password::PasswordHash::from_stored(stored),
+            )
+            .await?
+            .is_some();
     if !verified {
         return Err(AppError::field(
             401,
