@@ -19,25 +19,6 @@ on_each_backend! {
     admins_set_quotas_and_make_invitations => admins_set_quotas_and_make_invitations;
 }
 
-/// Signs `name` up in a browser of its own; answers that browser.
-async fn sign_up_in(app: &TestApp, name: &str, invite: &str) -> Client {
-    let client = TestApp::new_client();
-    let res = client
-        .post(app.url("/register/"))
-        .header("origin", app.origin())
-        .form(&[
-            ("username", name),
-            ("password", PASSWORD),
-            ("password_confirm", PASSWORD),
-            ("invite", invite),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "sign up {name}");
-    client
-}
-
 async fn post(
     app: &TestApp,
     client: &Client,
@@ -69,7 +50,7 @@ async fn id_of(app: &TestApp, name: &str) -> i32 {
 
 async fn the_admin_page_is_for_admins_only(db: TestDb) {
     let app = TestApp::spawn(db).await;
-    let ada = sign_up_in(&app, "ada", "").await;
+    let ada = app.sign_up_in_new_browser("ada", "").await;
     app.sign_up("bob").await;
     app.upload_jpeg("one", "d").await;
 
@@ -124,7 +105,7 @@ async fn the_admin_page_is_for_admins_only(db: TestDb) {
 
 async fn disabling_ends_sessions_logins_and_share_links(db: TestDb) {
     let app = TestApp::spawn(db).await;
-    let ada = sign_up_in(&app, "ada", "").await;
+    let ada = app.sign_up_in_new_browser("ada", "").await;
     app.sign_up("bob").await;
     let image = app.upload_jpeg("one", "d").await;
     let res = app
@@ -213,7 +194,7 @@ async fn admins_set_quotas_and_make_invitations(db: TestDb) {
     assert_eq!(links.len(), 2, "{page}");
     assert!(page.contains("0 of 1 used"), "{page}");
 
-    let bob = sign_up_in(&app, "bob", &links[0]).await;
+    let bob = app.sign_up_in_new_browser("bob", &links[0]).await;
     let page = app.get("/admin/").await.text().await.unwrap();
     assert!(!page.contains(&links[0]), "used up: no longer listed");
     let withdrawn = cloudtalents::entities::invitation::Entity::find()

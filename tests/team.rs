@@ -33,23 +33,6 @@ const BY_INVITATION: &str =
     "Sign-up is by invitation. Ask an admin of this site for an invitation link.";
 const INVALID_INVITATION: &str = "This invitation link is not valid";
 
-/// A sign-up in a new browser (plain form post), with `invite` if any.
-async fn sign_up_with(app: &TestApp, name: &str, invite: &str) -> reqwest::Response {
-    let password = "violet-otter-tangent-42";
-    TestApp::new_client()
-        .post(app.url("/register/"))
-        .header("origin", app.origin())
-        .form(&[
-            ("username", name),
-            ("password", password),
-            ("password_confirm", password),
-            ("invite", invite),
-        ])
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn uses_of(app: &TestApp, id: i32) -> i32 {
     invitation::Entity::find_by_id(id)
         .one(&app.state.db)
@@ -68,27 +51,10 @@ async fn find_user(app: &TestApp, name: &str) -> user::Model {
         .unwrap()
 }
 
-/// Signs up `name` in another browser (this app's client stays as it is).
-async fn sign_up_elsewhere(app: &TestApp, name: &str) {
-    let password = "violet-otter-tangent-42";
-    let res = TestApp::new_client()
-        .post(app.url("/register/"))
-        .header("origin", app.origin())
-        .form(&[
-            ("username", name),
-            ("password", password),
-            ("password_confirm", password),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "sign up {name}");
-}
-
 async fn the_first_sign_up_is_an_admin_and_the_last_admin_stays(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.sign_up("ada").await;
-    sign_up_elsewhere(&app, "bob").await;
+    app.sign_up_in_new_browser("bob", "").await;
     assert!(find_user(&app, "ada").await.is_admin, "the first user");
     assert!(!find_user(&app, "bob").await.is_admin, "a later user");
 
@@ -106,7 +72,7 @@ async fn the_first_sign_up_is_an_admin_and_the_last_admin_stays(db: TestDb) {
 
     // With every user deleted, the next sign-up is the first again.
     user::Entity::delete_many().exec(db).await.unwrap();
-    sign_up_elsewhere(&app, "cy").await;
+    app.sign_up_in_new_browser("cy", "").await;
     assert!(find_user(&app, "cy").await.is_admin);
 }
 
@@ -328,10 +294,12 @@ async fn sign_up_is_by_invitation_once_there_is_a_user(db: TestDb) {
     let page = res.text().await.unwrap();
     assert!(page.contains(BY_INVITATION), "{page}");
     assert!(!page.contains(r#"name="username""#), "no form: {page}");
-    let res = sign_up_with(&app, "bob", "").await;
+    let res = app.register_with(&TestApp::new_client(), "bob", "").await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(res.text().await.unwrap().contains(BY_INVITATION));
-    let res = sign_up_with(&app, "bob", "not-a-token").await;
+    let res = app
+        .register_with(&TestApp::new_client(), "bob", "not-a-token")
+        .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(res.text().await.unwrap().contains(INVALID_INVITATION));
 
@@ -361,10 +329,14 @@ async fn sign_up_is_by_invitation_once_there_is_a_user(db: TestDb) {
     assert_ne!(stored.token_hash, created.token, "only a hash is kept");
 
     // A sign-up that fails (the name is taken) does not use it up.
-    let res = sign_up_with(&app, "ADA", &created.token).await;
+    let res = app
+        .register_with(&TestApp::new_client(), "ADA", &created.token)
+        .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert_eq!(uses_of(&app, id).await, 0);
-    let res = sign_up_with(&app, "bob", &created.token).await;
+    let res = app
+        .register_with(&TestApp::new_client(), "bob", &created.token)
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(uses_of(&app, id).await, 1);
     assert!(!find_user(&app, "bob").await.is_admin);
@@ -383,7 +355,9 @@ async fn sign_up_is_by_invitation_once_there_is_a_user(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let res = sign_up_with(&app, "dan", &created.token).await;
+    let res = app
+        .register_with(&TestApp::new_client(), "dan", &created.token)
+        .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN, "used up");
     assert!(res.text().await.unwrap().contains(INVALID_INVITATION));
     let page = app.get(path).await.text().await.unwrap();
@@ -402,7 +376,9 @@ async fn sign_up_is_by_invitation_once_there_is_a_user(db: TestDb) {
         .exec(db)
         .await
         .unwrap();
-    let res = sign_up_with(&app, "dan", &expired.token).await;
+    let res = app
+        .register_with(&TestApp::new_client(), "dan", &expired.token)
+        .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(find_user_opt(&app, "dan").await.is_none());
 
@@ -480,7 +456,9 @@ async fn closed_sign_up_refuses_everyone(db: TestDb) {
     let created = invitations::create(&app.state.db, &app.state.secret_key, None, 1, None)
         .await
         .unwrap();
-    let res = sign_up_with(&app, "ada", &created.token).await;
+    let res = app
+        .register_with(&TestApp::new_client(), "ada", &created.token)
+        .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(res.text().await.unwrap().contains(closed));
     assert!(find_user_opt(&app, "ada").await.is_none());
@@ -496,9 +474,9 @@ async fn sign_ups_are_throttled_per_address_unless_invited(db: TestDb) {
     )
     .await;
     for name in ["ada", "bob", "cy"] {
-        sign_up_elsewhere(&app, name).await;
+        app.sign_up_in_new_browser(name, "").await;
     }
-    let res = sign_up_with(&app, "dan", "").await;
+    let res = app.register_with(&TestApp::new_client(), "dan", "").await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     let page = res.text().await.unwrap();
     assert!(
@@ -525,6 +503,8 @@ async fn sign_ups_are_throttled_per_address_unless_invited(db: TestDb) {
     let created = invitations::create(&app.state.db, &app.state.secret_key, None, 1, None)
         .await
         .unwrap();
-    let res = sign_up_with(&app, "eve", &created.token).await;
+    let res = app
+        .register_with(&TestApp::new_client(), "eve", &created.token)
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "invited");
 }

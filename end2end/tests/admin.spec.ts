@@ -1,7 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { test, expect, waitForHydration } from "./fixtures";
-import { PASSWORD, fillLogIn, fillSignUp, nav, uniqueName } from "./helpers";
+import { PASSWORD, expectNoSeriousAxe, fillLogIn, fillSignUp, nav, uniqueName } from "./helpers";
 
 // scripts/e2e.sh makes this admin with `create-user --admin` before the
 // server starts.
@@ -15,13 +14,6 @@ async function logInAsAdmin(page: Page) {
   await fillLogIn(page, ADMIN, ADMIN_PASSWORD);
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page).toHaveURL("/images/");
-}
-
-async function expectNoSeriousAxe(page: Page, what: string) {
-  const serious = (await new AxeBuilder({ page }).analyze()).violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.map((n) => `  ${n.target.join(" ")}: ${n.failureSummary ?? ""}`).join("\n"));
-  expect(serious, `axe on ${what}:\n${serious.join("\n")}`).toEqual([]);
 }
 
 test.describe("the admin page", () => {

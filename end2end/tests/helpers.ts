@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser, Download, JSHandle, Locator, Page } from "@playwright/test";
@@ -135,4 +136,12 @@ export async function zipBytes(download: Download): Promise<Buffer> {
   const bytes = fs.readFileSync(await download.path());
   expect(bytes.subarray(0, 4).toString("latin1"), "ZIP signature").toBe("PK\x03\x04");
   return bytes;
+}
+
+/** Fails on any serious or critical axe-core violation in `page`. */
+export async function expectNoSeriousAxe(page: Page, what: string) {
+  const serious = (await new AxeBuilder({ page }).analyze()).violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.map((n) => `  ${n.target.join(" ")}: ${n.failureSummary ?? ""}`).join("\n"));
+  expect(serious, `axe on ${what}:\n${serious.join("\n")}`).toEqual([]);
 }

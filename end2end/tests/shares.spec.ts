@@ -1,7 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "@playwright/test";
 import { test, expect, waitForHydration } from "./fixtures";
-import { canvasFiles, createAlbum, dropAndUpload, formUpload, nav, signUp, waitForSelectionBar, zipBytes } from "./helpers";
+import { canvasFiles, createAlbum, dropAndUpload, expectNoSeriousAxe, formUpload, nav, signUp, waitForSelectionBar, zipBytes } from "./helpers";
 
 /** A share link's password. Tries are throttled per client address across
  * every link (5 at once, then one per 3 minutes), so the suite makes few. */
@@ -63,13 +62,6 @@ async function createLink(page: Page, fields: LinkFields = {}): Promise<{ link: 
   const link = await item.getByLabel("Link", { exact: true }).inputValue();
   expect(link).toMatch(/^https?:\/\/[^/]+\/s\/[A-Za-z0-9_-]+$/);
   return { link, path: new URL(link).pathname, item };
-}
-
-async function expectNoSeriousAxe(page: Page, what: string) {
-  const serious = (await new AxeBuilder({ page }).analyze()).violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.map((n) => `  ${n.target.join(" ")}: ${n.failureSummary ?? ""}`).join("\n"));
-  expect(serious, `axe on ${what}:\n${serious.join("\n")}`).toEqual([]);
 }
 
 test.describe("an album's link", () => {

@@ -83,8 +83,7 @@ pub(crate) async fn with_admin<T, Fut>(
 where
     Fut: std::future::Future<Output = Result<T, AppError>>,
 {
-    with_ctx(|ctx| async move {
-        let user = ctx.require_user()?.clone();
+    with_user(|ctx, user| async move {
         if !user.is_admin {
             return Err(AppError::NotFound);
         }

@@ -255,6 +255,38 @@ impl TestApp {
         cookie.split(';').next().unwrap().to_owned()
     }
 
+    /// A plain sign-up post by `client`, with `invite` (the token of an
+    /// invitation link, or empty).
+    pub async fn register_with(
+        &self,
+        client: &reqwest::Client,
+        name: &str,
+        invite: &str,
+    ) -> reqwest::Response {
+        let password = "violet-otter-tangent-42";
+        client
+            .post(self.url("/register/"))
+            .header("origin", self.origin())
+            .form(&[
+                ("username", name),
+                ("password", password),
+                ("password_confirm", password),
+                ("invite", invite),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs `name` up in a new browser of its own (anything but 303 fails
+    /// the test); answers that browser, logged in.
+    pub async fn sign_up_in_new_browser(&self, name: &str, invite: &str) -> reqwest::Client {
+        let client = Self::new_client();
+        let res = self.register_with(&client, name, invite).await;
+        assert_eq!(res.status(), 303, "sign up {name}");
+        client
+    }
+
     /// Signs up `name` with this app's client (which is then logged in).
     pub async fn sign_up(&self, name: &str) {
         let password = "violet-otter-tangent-42";
