@@ -38,16 +38,6 @@ async fn get(app: &TestApp, client: &Client, path: &str) -> reqwest::Response {
     client.get(app.url(path)).send().await.unwrap()
 }
 
-async fn id_of(app: &TestApp, name: &str) -> i32 {
-    user::Entity::find()
-        .filter(user::Column::Username.eq(name))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
 async fn the_admin_page_is_for_admins_only(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let ada = app.sign_up_in_new_browser("ada", "").await;
@@ -79,7 +69,7 @@ async fn the_admin_page_is_for_admins_only(db: TestDb) {
     );
     let res = app.call("admin_overview", &[]).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let ada_id = id_of(&app, "ada").await.to_string();
+    let ada_id = app.user_named("ada").await.id.to_string();
     let res = app
         .post_form(&format!("/admin/users/{ada_id}/access/"), &[])
         .await;
@@ -89,7 +79,7 @@ async fn the_admin_page_is_for_admins_only(db: TestDb) {
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(
-        user::Entity::find_by_id(id_of(&app, "ada").await)
+        user::Entity::find_by_id(app.user_named("ada").await.id)
             .one(&app.state.db)
             .await
             .unwrap()
@@ -121,7 +111,7 @@ async fn disabling_ends_sessions_logins_and_share_links(db: TestDb) {
     let visitor = TestApp::new_client();
     assert_eq!(get(&app, &visitor, &link).await.status(), StatusCode::OK);
 
-    let bob = id_of(&app, "bob").await;
+    let bob = app.user_named("bob").await.id;
     let res = post(&app, &ada, &format!("/admin/users/{bob}/access/"), &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/admin/");
@@ -140,7 +130,7 @@ async fn disabling_ends_sessions_logins_and_share_links(db: TestDb) {
     assert!(page.contains("Enable<"), "{page}");
 
     // An admin cannot lock themselves out.
-    let me = id_of(&app, "ada").await;
+    let me = app.user_named("ada").await.id;
     let res = post(&app, &ada, &format!("/admin/users/{me}/access/"), &[]).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let page = res.text().await.unwrap();
@@ -226,7 +216,7 @@ async fn admins_set_quotas_and_make_invitations(db: TestDb) {
     assert_eq!(res.status(), StatusCode::FORBIDDEN, "withdrawn");
 
     // A quota set on the page holds at the next upload.
-    let bob_id = id_of(&app, "bob").await;
+    let bob_id = app.user_named("bob").await.id;
     let quota_path = format!("/admin/users/{bob_id}/quota/");
     let res = app.post_form(&quota_path, &[("quota", "lots")]).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);

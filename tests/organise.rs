@@ -13,7 +13,7 @@ use reqwest::StatusCode;
 use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter};
 
 use cloudtalents::{
-    entities::{image, user},
+    entities::image,
     model::{gallery::GalleryPage, image::ImageCard},
     server::library,
 };
@@ -51,16 +51,6 @@ async fn names(app: &TestApp, fields: &[(&str, &str)]) -> Vec<String> {
 
 async fn search(app: &TestApp, q: &str) -> Vec<String> {
     names(app, &[("q", q)]).await
-}
-
-async fn user_id(app: &TestApp, name: &str) -> i32 {
-    user::Entity::find()
-        .filter(user::Column::Username.eq(name))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
 }
 
 async fn search_ignores_case_and_accents_and_matches_prefixes(db: TestDb) {
@@ -232,7 +222,7 @@ async fn trash_restore_and_delete_forever(db: TestDb) {
     grace.post_form("/trash/empty/", &[]).await;
     assert_eq!(app.media_files().len(), 6);
     // A bulk request with one id not the user's changes nothing.
-    let ada = user_id(&app, "ada").await;
+    let ada = app.user_named("ada").await.id;
     let theirs = grace.upload_jpeg("theirs", "d").await;
     let err = library::trash::trash(&app.state.db, ada, &[b.id, theirs.id])
         .await
@@ -355,7 +345,7 @@ async fn an_older_database_upgrades_in_place(db: TestDb) {
     conn.close().await.unwrap();
 
     let app = TestApp::spawn(db).await;
-    let old = user_id(&app, "old").await;
+    let old = app.user_named("old").await.id;
     let query = |q: &str| cloudtalents::model::gallery::GalleryQuery {
         q: q.to_owned(),
         ..Default::default()

@@ -42,38 +42,29 @@ async fn uses_of(app: &TestApp, id: i32) -> i32 {
         .uses
 }
 
-async fn find_user(app: &TestApp, name: &str) -> user::Model {
-    user::Entity::find()
-        .filter(user::Column::Username.eq(name))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
 async fn the_first_sign_up_is_an_admin_and_the_last_admin_stays(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.sign_up("ada").await;
     app.sign_up_in_new_browser("bob", "").await;
-    assert!(find_user(&app, "ada").await.is_admin, "the first user");
-    assert!(!find_user(&app, "bob").await.is_admin, "a later user");
+    assert!(app.user_named("ada").await.is_admin, "the first user");
+    assert!(!app.user_named("bob").await.is_admin, "a later user");
 
     let db = &app.state.db;
     let err = users::set_admin(db, "ADA", false).await.unwrap_err();
     assert_eq!(err.status(), StatusCode::CONFLICT);
     assert!(err.sentence().contains("is the only admin"), "{err:?}");
-    assert!(find_user(&app, "ada").await.is_admin);
+    assert!(app.user_named("ada").await.is_admin);
 
     assert!(users::set_admin(db, "bob", true).await.unwrap().is_admin);
     assert!(!users::set_admin(db, "ada", false).await.unwrap().is_admin);
-    assert!(!find_user(&app, "ada").await.is_admin);
+    assert!(!app.user_named("ada").await.is_admin);
     let err = users::set_admin(db, "nobody", true).await.unwrap_err();
     assert_eq!(err.sentence(), "There is no user named \"nobody\".");
 
     // With every user deleted, the next sign-up is the first again.
     user::Entity::delete_many().exec(db).await.unwrap();
     app.sign_up_in_new_browser("cy", "").await;
-    assert!(find_user(&app, "cy").await.is_admin);
+    assert!(app.user_named("cy").await.is_admin);
 }
 
 /// With every hashing slot taken, a sign-up or login waits a moment, then
@@ -283,7 +274,7 @@ async fn sign_up_is_by_invitation_once_there_is_a_user(db: TestDb) {
     let page = app.get("/register/").await.text().await.unwrap();
     assert!(page.contains(r#"name="username""#), "open: {page}");
     app.sign_up("ada").await;
-    let ada = find_user(&app, "ada").await;
+    let ada = app.user_named("ada").await;
     assert!(ada.is_admin);
 
     let res = TestApp::new_client()
@@ -339,7 +330,7 @@ async fn sign_up_is_by_invitation_once_there_is_a_user(db: TestDb) {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(uses_of(&app, id).await, 1);
-    assert!(!find_user(&app, "bob").await.is_admin);
+    assert!(!app.user_named("bob").await.is_admin);
     // The hydrated page's request: the second and last use.
     let password = "violet-otter-tangent-42";
     let res = TestApp::new_client()

@@ -9,7 +9,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-use super::accounts::username_key;
+use super::{accounts::username_key, library::quota::stored_bytes_sum};
 use crate::{
     entities::{image, user},
     error::AppError,
@@ -49,6 +49,16 @@ impl QuotaSetting {
             None => Self::Default,
             Some(UNLIMITED) => Self::Unlimited,
             Some(bytes) => Self::Bytes(bytes.max(0) as u64),
+        }
+    }
+
+    /// The bytes this allows, `default` being the server's (`None`: no
+    /// limit).
+    pub fn limit(self, default: Option<u64>) -> Option<u64> {
+        match self {
+            Self::Bytes(bytes) => Some(bytes),
+            Self::Default => default,
+            Self::Unlimited => None,
         }
     }
 
@@ -234,10 +244,7 @@ pub async fn list(
         .select_only()
         .column(image::Column::UserId)
         .column_as(Expr::cust("COUNT(*)"), "images")
-        .column_as(
-            Expr::cust("CAST(COALESCE(SUM(stored_bytes), 0) AS BIGINT)"),
-            "bytes",
-        )
+        .column_as(stored_bytes_sum(), "bytes")
         .filter(image::Column::UserId.is_in(ids))
         .group_by(image::Column::UserId)
         .into_tuple::<(i32, i64, i64)>()

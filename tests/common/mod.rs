@@ -255,6 +255,18 @@ impl TestApp {
         cookie.split(';').next().unwrap().to_owned()
     }
 
+    /// The user named `name` (exactly); the test fails if there is none.
+    pub async fn user_named(&self, name: &str) -> cloudtalents::entities::user::Model {
+        use cloudtalents::entities::user;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        user::Entity::find()
+            .filter(user::Column::Username.eq(name))
+            .one(&self.state.db)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no user named {name:?}"))
+    }
+
     /// A plain sign-up post by `client`, with `invite` (the token of an
     /// invitation link, or empty).
     pub async fn register_with(

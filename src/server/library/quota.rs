@@ -28,26 +28,23 @@ pub async fn usage(
         .one(db)
         .await?;
     let own_quota = own_quota.ok_or(AppError::Unauthenticated)?;
-    // SUM over an empty set is NULL; the sum is cast so that both
-    // databases answer a 64-bit integer.
     let used: Option<i64> = image::Entity::find()
         .select_only()
-        .column_as(
-            Expr::cust("CAST(COALESCE(SUM(stored_bytes), 0) AS BIGINT)"),
-            "used",
-        )
+        .column_as(stored_bytes_sum(), "used")
         .filter(image::Column::UserId.eq(user_id))
         .into_tuple()
         .one(db)
         .await?;
     Ok(StorageUsage {
         used_bytes: used.unwrap_or(0).max(0) as u64,
-        quota_bytes: match QuotaSetting::from_column(own_quota) {
-            QuotaSetting::Bytes(bytes) => Some(bytes),
-            QuotaSetting::Default => default,
-            QuotaSetting::Unlimited => None,
-        },
+        quota_bytes: QuotaSetting::from_column(own_quota).limit(default),
     })
+}
+
+/// `SUM(stored_bytes)` of the selected images as a 64-bit integer on both
+/// databases, 0 for none (SUM over nothing is NULL).
+pub(crate) fn stored_bytes_sum() -> sea_orm::sea_query::SimpleExpr {
+    Expr::cust("CAST(COALESCE(SUM(stored_bytes), 0) AS BIGINT)")
 }
 
 /// 413 when `adding` bytes do not fit in `usage`'s quota, or, for 0,
