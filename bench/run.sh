@@ -9,7 +9,10 @@
 #   image crate's decode + resize alone;
 # - search on Postgres over 10 100 images: the whole search page's time;
 # - a ZIP of 200 × 2 MB: the server's RSS before and at its peak while the
-#   ZIP streams (it should not grow with the selection).
+#   ZIP streams (it should not grow with the selection);
+# - 200 uploads of 20 MiB at once (100 users, two each: the most a user may
+#   have under way): how many succeed, and the server's peak RSS meanwhile
+#   (target < 1 GiB: bodies are spooled to disk, two are decoded at once).
 #
 # Needs the release build (make build) and Postgres on 127.0.0.1:5432.
 set -euo pipefail
@@ -134,6 +137,43 @@ kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
 rss_peak=$(sort -n "$work/rss.txt" | tail -1)
 zip_bytes="${zip_stats% *}"; zip_s="${zip_stats#* }"
 
+echo "==> 200 uploads of 20 MiB at once (100 users × 2), RSS sampled"
+python3 - "$work/big.png" <<'PY'
+import os, sys, zlib, struct
+# 2 600 x 2 600 of random pixels, stored uncompressed: 20.3 MB, under
+# MAX_UPLOAD_BYTES (20 MiB), and a real image to decode.
+w = h = 2600
+rows = b''.join(b'\x00' + os.urandom(w * 3) for _ in range(h))
+def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+png = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(rows, 0)) + chunk(b'IEND', b'')
+open(sys.argv[1], 'wb').write(png)
+PY
+big_bytes=$(stat -c %s "$work/big.png")
+for u in $(seq 1 100); do
+  curl -fsS -o /dev/null -c "$work/jar$u" -H "Origin: $base" \
+    --data-urlencode "username=load$u" --data-urlencode password=violet-otter-tangent-42 \
+    --data-urlencode password_confirm=violet-otter-tangent-42 "$base/register/"
+done
+rss_before_uploads=$(rss_kib)
+( while kill -0 "$server_pid" 2>/dev/null; do rss_kib; sleep 0.05; done ) >"$work/rss-uploads.txt" &
+sampler=$!
+uploads_started=$(date +%s.%N)
+upload_pids=()
+for u in $(seq 1 100); do
+  for n in 1 2; do
+    curl -sS -o /dev/null -w '%{http_code}\n' -b "$work/jar$u" -H "Origin: $base" -H "Accept: application/json" \
+      -F "name=Big $u-$n" -F "description=20 MiB" -F "image=@$work/big.png;type=image/png" \
+      "$base/upload/" >>"$work/upload-codes.txt" &
+    upload_pids+=($!)
+  done
+done
+wait "${upload_pids[@]}" || true
+uploads_s=$(python3 -c "import time; print(round(time.time() - $uploads_started, 1))")
+kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+rss_peak_uploads=$(sort -n "$work/rss-uploads.txt" | tail -1)
+uploads_ok=$(grep -c '^201$' "$work/upload-codes.txt" || true)
+uploads_codes=$(sort "$work/upload-codes.txt" | uniq -c | awk '{printf "%s×%s ", $1, $2}')
+
 search_times() { # query: 30 sequential requests; prints "median max" in ms
   for _ in $(seq 1 30); do
     curl -fsS -o /dev/null -w '%{time_total}\n' -b "$jar" -G --data-urlencode "q=$1" "$base/images/"
@@ -155,6 +195,7 @@ echo "| gallery page, app (Postgres, 100 images, 24 shown), 64 connections, run 
 echo "| the same, run 2 | $(rps "$app_out2") req/s, p99 $(p99 "$app_out2") |"
 echo "| same HTML ($(wc -c <"$work/gallery.html") bytes), static file from nginx | $(rps "$nginx_out") req/s, p99 $(p99 "$nginx_out") |"
 echo "| server peak memory (VmHWM, whole run incl. 101 uploads) | $((peak_kib / 1024)) MiB |"
+echo "| 200 uploads of $((big_bytes / 1048576)) MiB PNG at once (100 users × 2; target peak < 1 GiB) | $uploads_ok of 200 stored ($uploads_codes) in ${uploads_s} s; server RSS before $((rss_before_uploads / 1024)) MiB, peak $((rss_peak_uploads / 1024)) MiB |"
 echo "| ZIP of 200 × 2 MB originals: $((zip_bytes / 1048576)) MiB streamed in ${zip_s} s | server RSS before $((rss_before / 1024)) MiB, peak while streaming $((rss_peak / 1024)) MiB |"
 echo "| search page \`?q=cafe\` (10 101 images, 1 000 match, 24 shown; target < 20 ms), 30 sequential | $search_cafe |"
 echo "| search page \`?q=leo coast\` (two words, 500 match) | $search_two |"

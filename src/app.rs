@@ -11,19 +11,23 @@ use crate::{
     components::{navbar::NavBar, theme_toggle::Theme},
     model::user::provide_current_user,
     pages::{
+        account::{AccountPage, PasswordDonePage},
+        activity::{ActivityPage, AdminActivityPage},
         admin::AdminPage,
+        admin_delete::DeleteUserPage,
         albums::{AlbumPage, AlbumsPage, NewAlbumPage},
         gallery::ImagesPage,
         home::HomePage,
         image_detail::ImageDetailPage,
         login::LoginPage,
+        login_code::LoginCodePage,
         logout::LogoutPage,
         not_found::NotFoundPage,
-        password::{PasswordDonePage, PasswordPage},
         register::RegisterPage,
         shared::SharedPage,
         shares::{EditSharePage, NewSharePage, SharesPage},
         trash::TrashPage,
+        two_factor::{RecoveryCodesPage, TwoFactorSetupPage},
         upload::UploadPage,
     },
 };
@@ -92,9 +96,16 @@ pub fn App() -> impl IntoView {
                     // without JavaScript gets it whole).
                     <Route path=path!("/register/") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/login/") view=LoginPage/>
+                    <Route path=path!("/login/code/") view=LoginCodePage/>
                     <Route path=path!("/logout/") view=LogoutPage/>
-                    <Route path=path!("/password/") view=PasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/password/done/") view=PasswordDonePage/>
+                    // The account page and its forms' URLs (a failed plain
+                    // post shows the page again at the form's URL).
+                    <Route path=path!("/account/") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/two-factor/off/") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/two-factor/") view=TwoFactorSetupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/two-factor/codes/") view=RecoveryCodesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/activity/") view=ActivityPage ssr=SsrMode::Async/>
                     // Behind login: see `server::http::layers::PROTECTED_PATHS`.
                     // Async: pages with data arrive whole, for browsers without
                     // JavaScript (streamed parts would need a script to land).
@@ -112,6 +123,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users/:id/quota/") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users/:id/access/") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/invitations/new/") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users/:id/delete/") view=DeleteUserPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/activity/") view=AdminActivityPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/invitations/:id/withdraw/") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/shares/new/") view=NewSharePage ssr=SsrMode::Async/>
                     <Route path=path!("/shares/:id/") view=EditSharePage ssr=SsrMode::Async/>

@@ -391,7 +391,7 @@ async fn password_change_keeps_this_session_and_ends_the_others(db: TestDb) {
     // Wrong old password, and a new one that breaks the rules.
     let res = app
         .post_form(
-            "/password/",
+            "/account/",
             &[
                 ("old_password", "nope-nope-nope"),
                 ("new_password", "123"),
@@ -406,7 +406,7 @@ async fn password_change_keeps_this_session_and_ends_the_others(db: TestDb) {
 
     let res = app
         .post_form(
-            "/password/",
+            "/account/",
             &[
                 ("old_password", GOOD_PASSWORD),
                 ("new_password", NEW_PASSWORD),
@@ -439,7 +439,7 @@ async fn password_change_keeps_this_session_and_ends_the_others(db: TestDb) {
 
 async fn protected_pages_send_visitors_to_login_and_back(db: TestDb) {
     let app = TestApp::spawn(db).await;
-    for page in ["/images/", "/upload/", "/password/"] {
+    for page in ["/images/", "/upload/", "/account/", "/account/activity/"] {
         let res = app.get(page).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{page}");
         assert_eq!(
@@ -672,7 +672,7 @@ async fn wrong_old_passwords_are_throttled(db: TestDb) {
     let app = &app;
     let change = |old: &'static str| async move {
         app.post_form(
-            "/password/",
+            "/account/",
             &[
                 ("old_password", old),
                 ("new_password", "another-long-passphrase-9"),

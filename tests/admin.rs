@@ -17,6 +17,8 @@ on_each_backend! {
     the_admin_page_is_for_admins_only => the_admin_page_is_for_admins_only;
     disabling_ends_sessions_logins_and_share_links => disabling_ends_sessions_logins_and_share_links;
     admins_set_quotas_and_make_invitations => admins_set_quotas_and_make_invitations;
+    deleting_a_user_removes_everything_they_had => deleting_a_user_removes_everything_they_had;
+    the_activity_log_is_each_users_own_and_all_for_admins => the_activity_log_is_each_users_own_and_all_for_admins;
 }
 
 async fn post(
@@ -251,4 +253,200 @@ async fn admins_set_quotas_and_make_invitations(db: TestDb) {
         .unwrap()
         .quota_bytes;
     assert_eq!(quota, None, "back to the default");
+}
+
+async fn deleting_a_user_removes_everything_they_had(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let ada = app.sign_up_in_new_browser("ada", "").await;
+    app.sign_up("bob").await;
+    let image = app.upload_jpeg("one", "d").await;
+    app.upload_jpeg("two", "d").await;
+    app.create_album("holiday").await;
+    let res = app
+        .post_form(
+            "/shares/new/",
+            &[("images", &image.id.to_string()), ("expires", "7")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cards: Vec<ShareCard> = app.call("list_shares", &[]).await.json().await.unwrap();
+    let url = cards[0].url.clone().unwrap();
+    let link = url[url.find("/s/").unwrap()..].to_owned();
+    let visitor = TestApp::new_client();
+    assert_eq!(get(&app, &visitor, &link).await.status(), StatusCode::OK);
+    let files_before = app.media_files().len();
+    assert!(files_before >= 4, "{files_before}");
+
+    let bob = app.user_named("bob").await.id;
+    let confirm = format!("/admin/users/{bob}/delete/");
+    // Bob cannot delete anyone, himself included; nor is the page there.
+    assert_eq!(app.get(&confirm).await.status(), StatusCode::NOT_FOUND);
+    let me = app.post_form(&confirm, &[]).await;
+    assert_eq!(me.status(), StatusCode::NOT_FOUND);
+
+    // The confirmation page says what goes, and works without JavaScript.
+    let page = get(&app, &ada, &confirm).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Delete bob?"), "{page}");
+    assert!(page.contains("with its 2 images"), "{page}");
+    let res = post(&app, &ada, &confirm, &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/admin/?deleted=bob");
+    let page = get(&app, &ada, "/admin/?deleted=bob")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("bob was deleted"), "{page}");
+    assert!(!page.contains("Quota for bob"), "{page}");
+
+    // Rows, files, his session and his link: all gone.
+    let db = &app.state.db;
+    assert!(user::Entity::find_by_id(bob)
+        .one(db)
+        .await
+        .unwrap()
+        .is_none());
+    let images = cloudtalents::entities::image::Entity::find()
+        .filter(cloudtalents::entities::image::Column::UserId.eq(bob))
+        .all(db)
+        .await
+        .unwrap();
+    assert!(images.is_empty());
+    let albums = cloudtalents::entities::album::Entity::find()
+        .all(db)
+        .await
+        .unwrap();
+    assert!(albums.is_empty());
+    assert_eq!(app.media_files().len(), 0, "{:?}", app.media_files());
+    assert_eq!(app.get("/images/").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        get(&app, &visitor, &link).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let login = [("username", "bob"), ("password", PASSWORD)];
+    let res = post(&app, &TestApp::new_client(), "/login/", &login).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        get(&app, &ada, &confirm).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Not yourself, and never the last admin.
+    let me = app.user_named("ada").await.id;
+    let res = post(&app, &ada, &format!("/admin/users/{me}/delete/"), &[]).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("You cannot delete your own account."));
+    assert!(user::Entity::find_by_id(me)
+        .one(db)
+        .await
+        .unwrap()
+        .is_some());
+}
+
+async fn the_activity_log_is_each_users_own_and_all_for_admins(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let ada = app.sign_up_in_new_browser("ada", "").await;
+    app.sign_up("bob").await;
+    let stranger = TestApp::new_client();
+    let wrong = [("username", "bob"), ("password", "not-his-password")];
+    assert_eq!(
+        post(&app, &stranger, "/login/", &wrong).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let right = [("username", "bob"), ("password", PASSWORD)];
+    assert_eq!(
+        post(&app, &stranger, "/login/", &right).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let res = app
+        .post_form(
+            "/account/",
+            &[
+                ("old_password", PASSWORD),
+                ("new_password", "a-new-long-password-7"),
+                ("new_password_confirm", "a-new-long-password-7"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let bob = app.user_named("bob").await.id;
+    let res = post(
+        &app,
+        &ada,
+        &format!("/admin/users/{bob}/quota/"),
+        &[("quota", "5GB")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    let page = app.get("/account/activity/").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    for what in ["Failed login", "Logged in", "Password changed", "Quota set"] {
+        assert!(page.contains(&row(what)), "{what}: {page}");
+    }
+    for detail in [">wrong password<", ">127.0.0.1<", ">5 GB<"] {
+        assert!(page.contains(detail), "{detail}: {page}");
+    }
+    assert!(
+        page.contains(">ada<"),
+        "the admin who set the quota: {page}"
+    );
+    // Only his own: not Ada's sign-up or her quota action on him as hers.
+    assert_eq!(
+        app.get("/admin/activity/").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.call("all_activity", &[]).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let ada_page = get(&app, &ada, "/account/activity/")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!ada_page.contains(&row("Password changed")), "{ada_page}");
+
+    // The admin sees everyone's, filtered by user and kind.
+    let all = get(&app, &ada, "/admin/activity/?user=BOB&kind=login-failed").await;
+    assert_eq!(all.status(), StatusCode::OK);
+    let all = all.text().await.unwrap();
+    assert!(all.contains(&row("Failed login")), "{all}");
+    assert!(!all.contains(&row("Password changed")), "{all}");
+    assert!(all.contains("1 entry."), "{all}");
+    let none = get(&app, &ada, "/admin/activity/?user=nobody")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(none.contains("Nothing recorded yet."), "{none}");
+
+    // Entries older than AUDIT_DAYS are pruned.
+    use sea_orm::sea_query::Expr;
+    cloudtalents::entities::activity::Entity::update_many()
+        .col_expr(
+            cloudtalents::entities::activity::Column::CreatedAt,
+            Expr::value(chrono::Utc::now().fixed_offset() - chrono::Duration::days(91)),
+        )
+        .filter(cloudtalents::entities::activity::Column::Kind.eq("login-failed"))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let pruned =
+        cloudtalents::server::activity::prune(&app.state.db, app.state.config.audit_retention)
+            .await
+            .unwrap();
+    assert_eq!(pruned, 1);
+}
+
+/// An activity table row's heading: what happened.
+fn row(what: &str) -> String {
+    format!("<th scope=\"row\">{what}</th>")
 }

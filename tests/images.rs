@@ -22,7 +22,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use cloudtalents::{
     entities::image,
     model::{gallery::GalleryPage, image::ImageCard},
-    server::library::{self, storage::MediaStore},
+    server::library::{self, spool::UploadedFile, storage::MediaStore},
 };
 
 on_each_backend! {
@@ -763,7 +763,7 @@ async fn a_failure_between_steps_leaves_nothing_behind(db: TestDb) {
         &app.state.db,
         &failing,
         new_image(user_id),
-        fixtures::jpeg(60, 60),
+        UploadedFile::Memory(fixtures::jpeg(60, 60)),
     )
     .await
     .unwrap_err();
@@ -781,7 +781,7 @@ async fn a_failure_between_steps_leaves_nothing_behind(db: TestDb) {
         &broken,
         &app.state.library,
         new_image(user_id),
-        fixtures::jpeg(60, 60),
+        UploadedFile::Memory(fixtures::jpeg(60, 60)),
     )
     .await
     .unwrap_err();

@@ -27,6 +27,7 @@ on_each_backend! {
     racing_sign_ups_use_an_invitation_at_most_its_uses => racing_sign_ups_use_an_invitation_at_most_its_uses;
     closed_sign_up_refuses_everyone => closed_sign_up_refuses_everyone;
     sign_ups_are_throttled_per_address_unless_invited => sign_ups_are_throttled_per_address_unless_invited;
+    large_uploads_are_spooled_and_two_are_under_way_per_user => large_uploads_are_spooled_and_two_are_under_way_per_user;
 }
 
 const BY_INVITATION: &str =
@@ -498,4 +499,103 @@ async fn sign_ups_are_throttled_per_address_unless_invited(db: TestDb) {
         .register_with(&TestApp::new_client(), "eve", &created.token)
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "invited");
+}
+
+/// Opens an upload by `cookie` over a raw connection and sends only the
+/// start of its body: the upload stays under way until the stream drops.
+async fn half_sent_upload(app: &TestApp, cookie: &str) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let head = format!(
+        "POST /upload/ HTTP/1.1\r\nHost: {}\r\nOrigin: {}\r\nCookie: {cookie}\r\n\
+         Accept: application/json\r\nContent-Type: multipart/form-data; boundary=XYZ\r\n\
+         Content-Length: 1000000\r\n\r\n--XYZ\r\nContent-Disposition: form-data; name=\"image\"; \
+         filename=\"a.png\"\r\n\r\n",
+        app.addr,
+        app.origin()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&[0u8; 1000]).await.unwrap();
+    stream
+}
+
+async fn large_uploads_are_spooled_and_two_are_under_way_per_user(db: TestDb) {
+    use cloudtalents::server::library::spool::SPOOL_THRESHOLD;
+    let app = TestApp::spawn(db).await;
+    app.sign_up("ada").await;
+    // Over the spool threshold: written to a temporary file while it
+    // arrives, and stored whole.
+    let big = fixtures::png(2400, 1800);
+    assert!(big.len() > SPOOL_THRESHOLD, "{} bytes", big.len());
+    let res = app.upload("big", "d", "big.png", big, true).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let card: cloudtalents::model::image::ImageCard = res.json().await.unwrap();
+    // Decoded whole: its display copy is the 2400 × 1800 image scaled down.
+    assert_eq!((card.width, card.height), (1600, 1200));
+
+    // With the pixel budget spent elsewhere, an upload waits for its share
+    // before it decodes, then goes on.
+    let pixels = app.state.library.pixels.clone();
+    let held = pixels
+        .clone()
+        .acquire_many_owned(pixels.available_permits() as u32)
+        .await
+        .unwrap();
+    let mut waiting =
+        std::pin::pin!(app.upload("waits", "d", "w.jpg", fixtures::jpeg(64, 48), true));
+    let early = tokio::time::timeout(std::time::Duration::from_millis(700), &mut waiting).await;
+    assert!(early.is_err(), "decoded while the budget was spent");
+    drop(held);
+    assert_eq!(waiting.await.status(), StatusCode::CREATED);
+
+    // Two uploads of one user under way: a third is refused with 429
+    // before its body is read; another user is not held up.
+    let cookie = app.session_cookie().await;
+    let first = half_sent_upload(&app, &cookie).await;
+    let _second = half_sent_upload(&app, &cookie).await;
+    let plain = reqwest::Client::new();
+    let third = || async {
+        plain
+            .post(app.url("/upload/"))
+            .header("origin", app.origin())
+            .header("cookie", &cookie)
+            .header("accept", "application/json")
+            .multipart(reqwest::multipart::Form::new().text("name", "third"))
+            .send()
+            .await
+            .unwrap()
+    };
+    let mut refused = None;
+    for _ in 0..100 {
+        let res = third().await;
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some(res.text().await.unwrap());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let refused = refused.expect("a third upload under way is refused");
+    assert!(
+        refused.contains("You have 2 uploads under way."),
+        "{refused}"
+    );
+    app.upload_jpeg("ada's own", "d").await;
+
+    // One ends (the client went away): the slot is free again, and the
+    // next upload gets as far as reading its form.
+    drop(first);
+    let mut freed = false;
+    for _ in 0..100 {
+        if third().await.status() == StatusCode::BAD_REQUEST {
+            freed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(freed, "the slot came back");
 }

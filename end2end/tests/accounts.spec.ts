@@ -36,7 +36,7 @@ test.describe("the whole account journey", () => {
     await expect(page.getByRole("heading", { name: "My images" })).toBeVisible();
 
     await nav(page).getByRole("link", { name }).click();
-    await expect(page).toHaveURL("/password/");
+    await expect(page).toHaveURL("/account/");
     await waitForHydration(page);
     await page.getByLabel("Old password").fill(PASSWORD);
     await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);

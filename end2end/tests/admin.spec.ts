@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { test, expect, waitForHydration } from "./fixtures";
-import { PASSWORD, expectNoSeriousAxe, fillLogIn, fillSignUp, nav, uniqueName } from "./helpers";
+import { PASSWORD, expectNoSeriousAxe, fillLogIn, fillSignUp, nav, totp, uniqueName } from "./helpers";
 
 // scripts/e2e.sh makes this admin with `create-user --admin` before the
 // server starts.
@@ -16,6 +16,33 @@ async function logInAsAdmin(page: Page) {
   await expect(page).toHaveURL("/images/");
 }
 
+/** Makes a single-use invitation link on the admin page; answers it. */
+async function makeInvitation(page: Page): Promise<string> {
+  await nav(page).getByRole("link", { name: "Admin", exact: true }).click();
+  await expect(page).toHaveURL("/admin/");
+  await waitForHydration(page);
+  await page.getByLabel("Sign-ups allowed").fill("1");
+  await page.getByLabel("Valid for days").fill("3");
+  await page.getByRole("button", { name: "Make invitation link" }).click();
+  await expect(page).toHaveURL(/\/admin\/\?invitation=\d+#invitations$/);
+  await expect(page.getByRole("status").filter({ hasText: "Invitation link made" })).toBeVisible();
+  const newest = page.getByRole("textbox", { name: /^Invitation link \(0 of 1 used, valid until/ }).first();
+  const link = await newest.inputValue();
+  expect(link).toMatch(/\/register\/\?invite=[A-Za-z0-9_-]{43}$/);
+  return link;
+}
+
+/** Signs a new user up in `guest` by the invitation `link`; answers the name. */
+async function signUpByInvitation(guest: Page, link: string, prefix: string): Promise<string> {
+  const name = uniqueName(prefix);
+  await guest.goto(new URL(link).pathname + new URL(link).search);
+  await waitForHydration(guest);
+  await fillSignUp(guest, name, PASSWORD);
+  await guest.getByRole("button", { name: "Sign up" }).click();
+  await expect(guest).toHaveURL("/upload/");
+  return name;
+}
+
 test.describe("the admin page", () => {
   test("an admin invites someone, who signs up by the link; the admin sets their quota and disables them", async ({
     page,
@@ -23,27 +50,12 @@ test.describe("the admin page", () => {
   }) => {
     test.setTimeout(60_000);
     await logInAsAdmin(page);
-    await nav(page).getByRole("link", { name: "Admin", exact: true }).click();
-    await expect(page).toHaveURL("/admin/");
-    await waitForHydration(page);
-    await page.getByLabel("Sign-ups allowed").fill("1");
-    await page.getByLabel("Valid for days").fill("3");
-    await page.getByRole("button", { name: "Make invitation link" }).click();
-    await expect(page).toHaveURL(/\/admin\/\?invitation=\d+#invitations$/);
-    await expect(page.getByRole("status").filter({ hasText: "Invitation link made" })).toBeVisible();
-    const newest = page.getByRole("textbox", { name: /^Invitation link \(0 of 1 used, valid until/ }).first();
-    const link = await newest.inputValue();
-    expect(link).toMatch(/\/register\/\?invite=[A-Za-z0-9_-]{43}$/);
+    const link = await makeInvitation(page);
 
     const guestContext = await browser.newContext();
     try {
       const guest = await guestContext.newPage();
-      const name = uniqueName("invited");
-      await guest.goto(new URL(link).pathname + new URL(link).search);
-      await waitForHydration(guest);
-      await fillSignUp(guest, name, PASSWORD);
-      await guest.getByRole("button", { name: "Sign up" }).click();
-      await expect(guest).toHaveURL("/upload/");
+      const name = await signUpByInvitation(guest, link, "invited");
       await expect(guest.getByText("Storage used:")).toBeVisible();
 
       // Used up: no longer offered on the admin page.
@@ -60,7 +72,7 @@ test.describe("the admin page", () => {
       await expect(page).toHaveURL("/admin/");
       await page.goto(`/admin/?q=${name}`);
       await expect(page.getByLabel(`Quota for ${name}`)).toHaveValue("2 GB");
-      await guest.goto("/password/");
+      await guest.goto("/account/");
       await expect(guest.getByLabel("Storage used")).toBeVisible();
       await expect(guest.locator(".usage-text")).toHaveText("0 bytes of 2 GB");
 
@@ -73,6 +85,53 @@ test.describe("the admin page", () => {
       // Their next request finds them logged out.
       await guest.goto("/images/");
       await expect(guest).toHaveURL(/\/login\/\?next=%2Fimages%2F$/);
+    } finally {
+      await guestContext.close();
+    }
+  });
+
+  test("an invited user turns on two-factor login from the secret key and logs in with a code", async ({
+    page,
+    browser,
+  }) => {
+    test.setTimeout(60_000);
+    await logInAsAdmin(page);
+    const link = await makeInvitation(page);
+    const guestContext = await browser.newContext();
+    try {
+      const guest = await guestContext.newPage();
+      const name = await signUpByInvitation(guest, link, "twofactor");
+      await waitForHydration(guest);
+      await nav(guest).getByRole("link", { name }).click();
+      await expect(guest).toHaveURL("/account/");
+      await guest.getByRole("link", { name: "Set up two-factor login" }).click();
+      await expect(guest).toHaveURL("/account/two-factor/");
+      await waitForHydration(guest);
+      await expect(guest.getByRole("img", { name: /QR code/ })).toBeVisible();
+      await expectNoSeriousAxe(guest, "/account/two-factor/");
+      const secret = await guest.getByLabel("Secret key", { exact: true }).inputValue();
+      expect(secret.replace(/ /g, "")).toMatch(/^[A-Z2-7]{32}$/);
+      await guest.getByLabel("Code", { exact: true }).fill(totp(secret));
+      await guest.getByRole("button", { name: "Turn on two-factor login" }).click();
+      await expect(guest).toHaveURL("/account/two-factor/codes/");
+      await expect(guest.getByRole("list", { name: "Recovery codes" }).getByRole("listitem")).toHaveCount(10);
+
+      await waitForHydration(guest);
+      await nav(guest).getByRole("button", { name: "Log out" }).click();
+      await expect(guest).toHaveURL("/");
+      await guest.goto("/login/");
+      await waitForHydration(guest);
+      await fillLogIn(guest, name, PASSWORD);
+      await guest.getByRole("button", { name: "Log in" }).click();
+      await expect(guest).toHaveURL("/login/code/?next=%2Fimages%2F");
+      await waitForHydration(guest);
+      await expectNoSeriousAxe(guest, "/login/code/");
+      // The code of the next 30-second step: the one used to turn it on is
+      // spent, and a clock a little ahead is allowed for.
+      await guest.getByLabel("Code", { exact: true }).fill(totp(secret, Date.now() + 30_000));
+      await guest.getByRole("button", { name: "Verify" }).click();
+      await expect(guest).toHaveURL("/images/");
+      await expect(nav(guest).getByRole("link", { name })).toBeVisible();
     } finally {
       await guestContext.close();
     }

@@ -1,4 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser, Download, JSHandle, Locator, Page } from "@playwright/test";
@@ -8,6 +9,25 @@ import { expect, waitForHydration } from "./fixtures";
 export const GRADIENT = path.join(__dirname, "..", "fixtures", "gradient.png");
 
 export const PASSWORD = "violet-otter-tangent-42";
+
+/** The RFC 6238 code (HMAC-SHA1, 6 digits, 30 s) an authenticator app
+ * with the base32 `secret` shows at `atMs`. */
+export function totp(secret: string, atMs = Date.now()): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const bits = secret
+    .replace(/[\s=]/g, "")
+    .toUpperCase()
+    .split("")
+    .map((c) => alphabet.indexOf(c).toString(2).padStart(5, "0"))
+    .join("");
+  const key = Buffer.alloc(Math.floor(bits.length / 8));
+  for (let i = 0; i < key.length; i++) key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 30_000)));
+  const mac = crypto.createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, "0");
+}
 
 /** A username no other test (or earlier run) uses. */
 export function uniqueName(prefix: string): string {

@@ -15,6 +15,8 @@ mod m20261129_000007_create_shares;
 mod m20261129_000008_create_login_attempts;
 mod m20261129_000009_add_roles_and_quotas;
 mod m20261129_000010_create_invitations;
+mod m20261129_000011_add_two_factor;
+mod m20261129_000012_create_activity;
 
 pub struct Migrator;
 
@@ -32,6 +34,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_create_login_attempts::Migration),
             Box::new(m20261129_000009_add_roles_and_quotas::Migration),
             Box::new(m20261129_000010_create_invitations::Migration),
+            Box::new(m20261129_000011_add_two_factor::Migration),
+            Box::new(m20261129_000012_create_activity::Migration),
         ]
     }
 }

@@ -5,7 +5,13 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::{
     api::{with_ctx, with_user},
-    server::{accounts, invitations, library::quota},
+    model::account::TWO_FACTOR_SETUP_PATH,
+    server::{
+        accounts::{self, LoginStep},
+        http::layers::url_encode,
+        invitations,
+        library::quota,
+    },
 };
 use crate::{
     error::AppError,
@@ -45,7 +51,21 @@ pub async fn login(
     next: Option<String>,
 ) -> Result<String, AppError> {
     with_ctx(|ctx| async move {
-        accounts::log_in(&ctx, &username, &password).await?;
+        let next = accounts::safe_next(next.as_deref().filter(|n| !n.is_empty()));
+        Ok(match accounts::log_in(&ctx, &username, &password).await? {
+            LoginStep::LoggedIn => next,
+            LoginStep::MustSetUpTwoFactor => TWO_FACTOR_SETUP_PATH.to_owned(),
+            LoginStep::NeedsCode => format!("/login/code/?next={}", url_encode(&next)),
+        })
+    })
+    .await
+}
+
+/// The code step of a two-factor login; answers where to go next.
+#[server(prefix = "/api", endpoint = "login_code")]
+pub async fn login_code(code: String, next: Option<String>) -> Result<String, AppError> {
+    with_ctx(|ctx| async move {
+        accounts::log_in_with_code(&ctx, &code).await?;
         Ok(accounts::safe_next(
             next.as_deref().filter(|n| !n.is_empty()),
         ))

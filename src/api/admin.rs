@@ -8,11 +8,15 @@ use crate::{
     api::with_admin,
     model::{admin::ManagedInvitation, user::format_bytes},
     server::{
+        activity::{self, Entry, Kind},
         invitations,
         users::{self, QuotaSetting},
     },
 };
-use crate::{error::AppError, model::admin::AdminView};
+use crate::{
+    error::AppError,
+    model::admin::{AdminView, ManagedUser},
+};
 
 /// Users matching `q` (page `page`) and the invitations still usable.
 #[server(prefix = "/api", endpoint = "admin_overview")]
@@ -65,6 +69,13 @@ pub async fn set_user_active(
     with_admin(|ctx, admin| async move {
         let active = active == "true";
         let user = users::set_active(&ctx.state.db, admin.id, id, active).await?;
+        let kind = if active {
+            Kind::UserEnabled
+        } else {
+            Kind::UserDisabled
+        };
+        let entry = Entry::new(kind, Some(user.id), &user.username);
+        activity::record(&ctx.state.db, entry.by(admin.id).from(ctx.client_ip)).await;
         tracing::info!(
             admin = admin.id,
             user_id = user.id,
@@ -92,6 +103,13 @@ pub async fn set_user_quota(id: i32, #[server(default)] quota: String) -> Result
             )
         })?;
         let user = users::set_quota_by_id(&ctx.state.db, id, setting).await?;
+        let quota = match setting {
+            QuotaSetting::Default => "the default".to_owned(),
+            other => other.describe(),
+        };
+        let entry = Entry::new(Kind::QuotaSet, Some(user.id), &user.username);
+        let entry = entry.by(admin.id).from(ctx.client_ip).detail(quota);
+        activity::record(&ctx.state.db, entry).await;
         tracing::info!(admin = admin.id, user_id = user.id, quota = %setting.describe(), "admin set a quota");
         Ok("/admin/".to_owned())
     })
@@ -120,6 +138,9 @@ pub async fn create_invitation(uses: String, days: String) -> Result<String, App
         )
         .await?;
         let id = created.invitation.id;
+        let detail = format!("invitation {id}: {uses} sign-ups, {days} days");
+        let entry = Entry::new(Kind::InvitationCreated, Some(admin.id), &admin.username);
+        activity::record(&state.db, entry.from(ctx.client_ip).detail(detail)).await;
         tracing::info!(admin = admin.id, invitation = id, "invitation made");
         // A new query, so that the hydrated page's navigation reloads.
         Ok(format!("/admin/?invitation={id}#invitations"))
@@ -132,8 +153,42 @@ pub async fn create_invitation(uses: String, days: String) -> Result<String, App
 pub async fn withdraw_invitation(id: i32) -> Result<String, AppError> {
     with_admin(|ctx, admin| async move {
         invitations::withdraw(&ctx.state.db, id).await?;
+        let entry = Entry::new(Kind::InvitationWithdrawn, Some(admin.id), &admin.username);
+        let entry = entry.from(ctx.client_ip).detail(format!("invitation {id}"));
+        activity::record(&ctx.state.db, entry).await;
         tracing::info!(admin = admin.id, invitation = id, "invitation withdrawn");
         Ok(format!("/admin/?withdrawn={id}#invitations"))
+    })
+    .await
+}
+
+/// The user the delete page asks about.
+#[server(prefix = "/api", endpoint = "user_to_delete")]
+pub async fn user_to_delete(id: i32) -> Result<ManagedUser, AppError> {
+    with_admin(|ctx, _admin| async move { users::managed(&ctx.state.db, id).await }).await
+}
+
+/// Deletes a user and all they own; answers the admin page.
+#[server(prefix = "/api", endpoint = "delete_user")]
+pub async fn delete_user(id: i32) -> Result<String, AppError> {
+    with_admin(|ctx, admin| async move {
+        let state = &ctx.state;
+        let (user, images) = users::delete(&state.db, &state.library, admin.id, id).await?;
+        let entry = Entry::new(Kind::UserDeleted, None, &user.username);
+        let detail = format!("with {images} images");
+        activity::record(
+            &state.db,
+            entry.by(admin.id).from(ctx.client_ip).detail(detail),
+        )
+        .await;
+        tracing::info!(
+            admin = admin.id,
+            user_id = user.id,
+            images,
+            "admin deleted a user"
+        );
+        let name: String = form_urlencoded::byte_serialize(user.username.as_bytes()).collect();
+        Ok(format!("/admin/?deleted={name}"))
     })
     .await
 }

@@ -103,7 +103,7 @@ pub async fn trash_image(id: i32) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "bulk_images", input = leptos::server_fn::codec::Json)]
 pub async fn bulk_images(action: BulkAction, ids: Vec<i32>) -> Result<Option<String>, AppError> {
     with_user(|ctx, user| async move {
-        library::bulk::apply(&ctx.state.db, user.id, action, &ids).await
+        library::bulk::apply(&ctx.state.db, &user, ctx.client_ip, action, &ids).await
     })
     .await
 }

@@ -9,11 +9,13 @@
 //! server function and one page.
 
 pub mod accounts;
+pub mod activity;
 pub mod admin;
 pub mod albums;
 pub mod images;
 pub mod shares;
 pub mod trash;
+pub mod two_factor;
 
 use crate::model::image::ImageCard;
 #[cfg(feature = "ssr")]
@@ -59,9 +61,31 @@ where
     result
 }
 
-/// [`with_ctx`] for a logged-in user only; anyone else gets 401.
+/// [`with_ctx`] for a logged-in user only; anyone else gets 401, and a
+/// user who must set up two-factor login first (`REQUIRE_2FA`) 403.
 #[cfg(feature = "ssr")]
 pub(crate) async fn with_user<T, Fut>(
+    body: impl FnOnce(RequestCtx, CurrentUser) -> Fut,
+) -> Result<T, AppError>
+where
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    with_user_in_setup(|ctx, user| async move {
+        if user.must_set_up_two_factor {
+            return Err(AppError::form(
+                403,
+                "This server requires two-factor login: turn it on first.",
+            ));
+        }
+        body(ctx, user).await
+    })
+    .await
+}
+
+/// [`with_user`] that lets a user who must still set up two-factor login
+/// through: the account and setup pages' own functions.
+#[cfg(feature = "ssr")]
+pub(crate) async fn with_user_in_setup<T, Fut>(
     body: impl FnOnce(RequestCtx, CurrentUser) -> Fut,
 ) -> Result<T, AppError>
 where

@@ -7,7 +7,10 @@ use leptos::prelude::*;
 use crate::{
     api::{with_ctx, with_user},
     model::share::{Expiry, ShareTarget},
-    server::shares::{self, visit, ShareFields},
+    server::{
+        activity::{self, Entry, Kind},
+        shares::{self, visit, ShareFields},
+    },
 };
 use crate::{
     error::AppError,
@@ -62,6 +65,9 @@ pub async fn create_share(
             fields,
         )
         .await?;
+        let entry = Entry::new(Kind::ShareCreated, Some(user.id), &user.username);
+        let entry = entry.from(ctx.client_ip).detail(format!("link {id}"));
+        activity::record(&state.db, entry).await;
         Ok(format!("/shares/?created={id}"))
     })
     .await
@@ -154,6 +160,9 @@ pub async fn update_share(
 pub async fn revoke_share(id: i32) -> Result<String, AppError> {
     with_user(|ctx, user| async move {
         shares::revoke(&ctx.state.db, user.id, id).await?;
+        let entry = Entry::new(Kind::ShareRevoked, Some(user.id), &user.username);
+        let entry = entry.from(ctx.client_ip).detail(format!("link {id}"));
+        activity::record(&ctx.state.db, entry).await;
         Ok("/shares/".to_owned())
     })
     .await

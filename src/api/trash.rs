@@ -3,7 +3,13 @@
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::{api::with_user, server::library};
+use crate::{
+    api::with_user,
+    server::{
+        activity::{self, Entry, Kind},
+        library,
+    },
+};
 use crate::{error::AppError, model::trash::TrashPage};
 
 /// One page of the current user's trash, most recently trashed first.
@@ -31,6 +37,8 @@ pub async fn restore_image(id: i32) -> Result<String, AppError> {
 pub async fn delete_forever(id: i32) -> Result<String, AppError> {
     with_user(|ctx, user| async move {
         library::trash::delete_forever(&ctx.state.db, &ctx.state.library, user.id, id).await?;
+        let entry = Entry::new(Kind::TrashEmptied, Some(user.id), &user.username);
+        activity::record(&ctx.state.db, entry.from(ctx.client_ip).detail("1 image")).await;
         Ok("/trash/".to_owned())
     })
     .await
@@ -40,7 +48,10 @@ pub async fn delete_forever(id: i32) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "empty_trash")]
 pub async fn empty_trash() -> Result<String, AppError> {
     with_user(|ctx, user| async move {
-        library::trash::empty(&ctx.state.db, &ctx.state.library, user.id).await?;
+        let deleted = library::trash::empty(&ctx.state.db, &ctx.state.library, user.id).await?;
+        let entry = Entry::new(Kind::TrashEmptied, Some(user.id), &user.username);
+        let detail = format!("{deleted} images");
+        activity::record(&ctx.state.db, entry.from(ctx.client_ip).detail(detail)).await;
         Ok("/trash/".to_owned())
     })
     .await

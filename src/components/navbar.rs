@@ -33,7 +33,7 @@ pub fn NavBar() -> impl IntoView {
             <li><a href="/shares/">"Shared links"</a></li>
             <li><a href="/trash/">"Trash"</a></li>
             {user.is_admin.then(|| view! { <li><a href="/admin/">"Admin"</a></li> })}
-            <li><a class="username" href="/password/" title="Change password">{user.username}</a></li>
+            <li><a class="username" href="/account/" title="Account">{user.username}</a></li>
             <li>
                 <form method="post" action="/logout/" class="inline">
                     <button type="submit" class="link-button">"Log out"</button>

@@ -24,6 +24,12 @@ pub struct Model {
     pub is_admin: bool,
     /// Bytes this user may store; `None`: the server's `DEFAULT_QUOTA`.
     pub quota_bytes: Option<i64>,
+    /// The TOTP secret, base32; `None` while two-factor login is off.
+    /// Never logged (the hand-written `Debug` below).
+    pub totp_secret: Option<String>,
+    /// The last TOTP time step a code was accepted for: a code is never
+    /// accepted twice.
+    pub totp_last_step: Option<i64>,
 }
 
 impl std::fmt::Debug for Model {
@@ -39,6 +45,7 @@ impl std::fmt::Debug for Model {
             .field("legacy_id", &self.legacy_id)
             .field("is_admin", &self.is_admin)
             .field("quota_bytes", &self.quota_bytes)
+            .field("two_factor", &self.totp_secret.is_some())
             .finish()
     }
 }

@@ -18,6 +18,8 @@ pub struct ManagedUser {
     pub own_quota: String,
     /// `YYYY-MM-DD HH:MM` UTC, or empty when never.
     pub last_login: String,
+    /// Two-factor login is on.
+    pub two_factor: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

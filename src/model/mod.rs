@@ -2,6 +2,8 @@
 //! what a form may hold. Limits live here once, so the server's checks and
 //! the inputs' `maxlength` cannot disagree.
 
+pub mod account;
+pub mod activity;
 pub mod admin;
 pub mod album;
 pub mod gallery;

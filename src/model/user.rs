@@ -22,6 +22,9 @@ pub struct CurrentUser {
     pub username: String,
     /// May manage users (the admin page).
     pub is_admin: bool,
+    /// `REQUIRE_2FA` is on and this user has not set it up: every page but
+    /// the setup page sends them there.
+    pub must_set_up_two_factor: bool,
 }
 
 /// How much a user stores, against their quota (`None`: no limit).

@@ -31,8 +31,15 @@ pub fn AdminPage() -> impl IntoView {
     let overview = Resource::new_blocking(query, |(q, page)| admin_overview(q, page));
     // The invitation just made (`?invitation=<id>`), to point it out.
     let made = params.with_untracked(|p| p.get("invitation").and_then(|n| n.parse::<i32>().ok()));
+    // The user just deleted (`?deleted=<name>`).
+    let deleted = params
+        .with_untracked(|p| p.get("deleted"))
+        .filter(|n| !n.is_empty());
     view! {
         <Title text="Admin"/>
+        {deleted.map(|name| view! {
+            <div class="alert success" role="status"><p>{format!("{name} was deleted, with everything they stored.")}</p></div>
+        })}
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
@@ -68,6 +75,7 @@ fn Admin(overview: AdminView, made: Option<i32>) -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"Admin"</h1>
+            <a class="button" href="/admin/activity/">"Activity log"</a>
         </div>
         <section aria-labelledby="users-heading">
             <h2 id="users-heading">"Users"</h2>
@@ -87,6 +95,7 @@ fn Admin(overview: AdminView, made: Option<i32>) -> impl IntoView {
                             <th scope="col">"Images"</th>
                             <th scope="col">"Stored"</th>
                             <th scope="col">"Last login"</th>
+                            <th scope="col">"2FA"</th>
                             <th scope="col">"Quota"</th>
                             <th scope="col">"Access"</th>
                         </tr>
@@ -140,6 +149,7 @@ fn UserRow(user: ManagedUser) -> impl IntoView {
             <td>{user.images}</td>
             <td>{format_bytes(user.stored_bytes)}</td>
             <td>{if user.last_login.is_empty() { "never".to_owned() } else { user.last_login.clone() }}</td>
+            <td>{if user.two_factor { "on" } else { "off" }}</td>
             <td>
                 <form method="post" action=format!("/admin/users/{id}/quota/") class="inline"
                     on:submit=submit_handler(quota.action)>
@@ -171,6 +181,9 @@ fn UserRow(user: ManagedUser) -> impl IntoView {
                     }.into_any()
                 }}
                 <Show when=access_shown><FormMessages errors=access.errors/></Show>
+                <a class="button danger" href=format!("/admin/users/{id}/delete/")>
+                    "Delete"<span class="visually-hidden">{format!(" {name}")}</span>
+                </a>
             </td>
         </tr>
     }

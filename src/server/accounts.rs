@@ -8,6 +8,7 @@ use sea_orm::{
 };
 
 use super::{
+    activity::{self, Entry, Kind},
     auth::{
         password::{self, Hashing, PasswordHash, Verified},
         session,
@@ -17,6 +18,7 @@ use super::{
     db::begin_write,
     invitations,
     request::RequestCtx,
+    two_factor::{self, CodeUsed},
     users,
 };
 use crate::{
@@ -221,7 +223,21 @@ pub async fn register(
     Ok(())
 }
 
-pub async fn log_in(ctx: &RequestCtx, username: &str, password: &str) -> Result<(), AppError> {
+/// Where a right password leads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginStep {
+    LoggedIn,
+    /// Logged in, but `REQUIRE_2FA` wants two-factor login set up first.
+    MustSetUpTwoFactor,
+    /// Two-factor login is on: the code step comes next.
+    NeedsCode,
+}
+
+pub async fn log_in(
+    ctx: &RequestCtx,
+    username: &str,
+    password: &str,
+) -> Result<LoginStep, AppError> {
     let mut errors = FieldErrors::default();
     if username.trim().is_empty() {
         errors.add("username", "Please enter your username.");
@@ -267,26 +283,106 @@ pub async fn log_in(ctx: &RequestCtx, username: &str, password: &str) -> Result<
             None
         }
     };
-    let (Some(user), Some(verified)) = (found, verified) else {
+    let (Some(user), Some(verified)) = (found.as_ref(), verified) else {
         tracing::info!(ip = %ctx.client_ip, "failed login");
+        let (id, name) = found.as_ref().map_or((None, username.trim()), |u| {
+            (Some(u.id), u.username.as_str())
+        });
+        let entry = Entry::new(Kind::LoginFailed, id, name).from(ctx.client_ip);
+        activity::record(db, entry.detail("wrong password")).await;
         return Err(AppError::form(401, LOGIN_FAILED));
     };
     throttle::forgive(db, Subject::User(&key), ctx.client_ip).await?;
-
-    let mut active: user::ActiveModel = user.clone().into();
-    active.last_login_at = Set(Some(chrono::Utc::now().fixed_offset()));
     if verified == Verified::NeedsRehash {
-        active.password_hash = Set(ctx
-            .state
-            .hashing
-            .hash(password.to_owned())
-            .await?
-            .into_stored());
+        let rehashed = ctx.state.hashing.hash(password.to_owned()).await?;
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::PasswordHash,
+                Expr::value(rehashed.into_stored()),
+            )
+            .filter(user::Column::Id.eq(user.id))
+            .exec(db)
+            .await?;
     }
-    let user = active.update(&ctx.state.db).await?;
-    session::log_in(&ctx.session, &user)
+    if user.totp_secret.is_some() {
+        session::begin_second_step(&ctx.session, user)
+            .await
+            .map_err(|e| AppError::internal("starting a login", e))?;
+        return Ok(LoginStep::NeedsCode);
+    }
+    finish_login(ctx, user, "").await?;
+    Ok(if ctx.state.config.require_two_factor {
+        LoginStep::MustSetUpTwoFactor
+    } else {
+        LoginStep::LoggedIn
+    })
+}
+
+/// The code step of a two-factor login: a TOTP code or a recovery code.
+pub async fn log_in_with_code(ctx: &RequestCtx, code: &str) -> Result<(), AppError> {
+    let db = &ctx.state.db;
+    let expired = || {
+        AppError::form(
+            401,
+            "Your login timed out. Please log in again with your username and password.",
+        )
+    };
+    let Some((user_id, epoch)) = session::pending_second_step(&ctx.session)
+        .await
+        .map_err(|e| AppError::internal("reading the session", e))?
+    else {
+        return Err(expired());
+    };
+    let user = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .filter(|u| u.is_active && u.session_epoch == epoch)
+        .ok_or_else(expired)?;
+    if code.trim().is_empty() {
+        return Err(AppError::field(400, "code", "Please enter a code."));
+    }
+    let subject = Subject::User(&user.username_key);
+    if let Err(wait) = throttle::attempt(db, subject, ctx.client_ip).await? {
+        return Err(throttle::refused(
+            wait,
+            "Too many wrong codes.",
+            Some("code"),
+        ));
+    }
+    let Some(used) = two_factor::spend_code(db, &user, code).await? else {
+        tracing::info!(ip = %ctx.client_ip, user_id = user.id, "wrong two-factor code");
+        let entry = Entry::new(Kind::LoginFailed, Some(user.id), &user.username);
+        activity::record(
+            db,
+            entry.from(ctx.client_ip).detail("wrong two-factor code"),
+        )
+        .await;
+        return Err(AppError::field(401, "code", two_factor::WRONG_CODE));
+    };
+    throttle::forgive(db, subject, ctx.client_ip).await?;
+    if used == CodeUsed::Recovery {
+        let entry = Entry::new(Kind::RecoveryCodeUsed, Some(user.id), &user.username);
+        activity::record(db, entry.from(ctx.client_ip)).await;
+    }
+    finish_login(ctx, &user, "with a two-factor code").await
+}
+
+/// Logs `user` in on this session and records it.
+async fn finish_login(ctx: &RequestCtx, user: &user::Model, how: &str) -> Result<(), AppError> {
+    let db = &ctx.state.db;
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::LastLoginAt,
+            Expr::value(chrono::Utc::now().fixed_offset()),
+        )
+        .filter(user::Column::Id.eq(user.id))
+        .exec(db)
+        .await?;
+    session::log_in(&ctx.session, user)
         .await
         .map_err(|e| AppError::internal("starting a session", e))?;
+    let entry = Entry::new(Kind::Login, Some(user.id), &user.username).from(ctx.client_ip);
+    activity::record(db, entry.detail(how)).await;
     tracing::info!(user_id = user.id, "logged in");
     Ok(())
 }
@@ -368,6 +464,8 @@ pub async fn change_password(
     session::refresh_epoch(&ctx.session, &user)
         .await
         .map_err(|e| AppError::internal("refreshing the session", e))?;
+    let entry = Entry::new(Kind::PasswordChanged, Some(user.id), &user.username);
+    activity::record(&ctx.state.db, entry.from(ctx.client_ip)).await;
     tracing::info!(user_id = user.id, "password changed");
     Ok(())
 }

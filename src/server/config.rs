@@ -172,6 +172,11 @@ pub struct Config {
     /// How long trashed images are kept before the purge deletes them
     /// (`TRASH_DAYS`, whole days).
     pub trash_retention: Duration,
+    /// How long the activity log keeps an entry (`AUDIT_DAYS`, whole days).
+    pub audit_retention: Duration,
+    /// Every user must turn on two-factor login (`REQUIRE_2FA`): one
+    /// without it is sent to the setup page until they do.
+    pub require_two_factor: bool,
     /// Peers whose `X-Forwarded-For` is believed (the nginx in front, a
     /// TLS terminator before it): addresses (as /32 or /128) or ranges.
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -332,6 +337,8 @@ impl Config {
             });
         }
         let trash_retention = Duration::from_secs(number("TRASH_DAYS", 30)?.min(36_500) * 86_400);
+        let audit_retention = Duration::from_secs(number("AUDIT_DAYS", 90)?.min(36_500) * 86_400);
+        let require_two_factor = boolean("REQUIRE_2FA", false)?;
         let proxies_raw = get("TRUSTED_PROXIES", "")?;
         let trusted_proxies = proxies_raw
             .split(',')
@@ -420,6 +427,8 @@ impl Config {
             session_cleanup_period,
             media_sweep_grace,
             trash_retention,
+            audit_retention,
+            require_two_factor,
             trusted_proxies,
             uploads,
             keep_originals,
@@ -500,6 +509,8 @@ mod tests {
         assert_eq!(c.session_cleanup_period, Duration::from_secs(3600));
         assert_eq!(c.media_sweep_grace, Duration::from_secs(600));
         assert_eq!(c.trash_retention, Duration::from_secs(30 * 86_400));
+        assert_eq!(c.audit_retention, Duration::from_secs(90 * 86_400));
+        assert!(!c.require_two_factor);
         assert!(c.trusted_proxies.is_empty());
         assert_eq!(c.uploads.max_bytes, 20 * 1024 * 1024);
         assert_eq!(c.uploads.max_pixels, 50_000_000);
@@ -610,6 +621,8 @@ mod tests {
             ("SIGNUP_LIMIT", "lots"),
             ("KEEP_ORIGINALS", "sometimes"),
             ("TRASH_DAYS", "0"),
+            ("AUDIT_DAYS", "a quarter"),
+            ("REQUIRE_2FA", "please"),
             ("MEDIA_ACCEL_REDIRECT", "protected"),
             ("SECRET_KEY", "short"),
             ("SHARE_MAX_DAYS", "a week"),

@@ -20,7 +20,7 @@ use sea_orm::{
 
 use super::{
     accounts::username_key,
-    library::{self, processing, Library},
+    library::{self, processing, spool::UploadedFile, Library},
 };
 use crate::entities::{image, user};
 
@@ -291,7 +291,7 @@ async fn import_image(
         legacy_id: Some(img.id),
         within_quota: false,
     };
-    library::create(db, library, new_image, bytes)
+    library::create(db, library, new_image, UploadedFile::Memory(bytes))
         .await
         .map(|_| Outcome::Imported)
         .map_err(|e| e.sentence())

@@ -9,6 +9,7 @@
 //! - [`startup`]: building the state and the background jobs.
 
 pub mod accounts;
+pub mod activity;
 pub mod auth;
 pub mod config;
 pub mod db;
@@ -22,6 +23,7 @@ pub mod shares;
 pub mod startup;
 pub mod state;
 pub mod token;
+pub mod two_factor;
 pub mod users;
 
 pub use startup::StartError;

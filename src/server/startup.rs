@@ -6,6 +6,7 @@ use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 
 use super::{
+    activity::{self, Entry, Kind},
     auth::{
         password::Hashing,
         session::{self, DbSessionStore},
@@ -95,7 +96,7 @@ pub async fn build_state(
 
 /// The server's jobs, at start and every `SESSION_CLEANUP_PERIOD`: expired
 /// sessions are deleted, the trash is purged of images older than
-/// `TRASH_DAYS`, images stored before sizes were recorded are measured for
+/// `TRASH_DAYS`, the activity log of entries older than `AUDIT_DAYS`, images stored before sizes were recorded are measured for
 /// quotas, drained throttle rows are deleted, and the media sweep
 /// removes files no row refers to that are older than `MEDIA_SWEEP_GRACE`
 /// (what a crash between writing files and the row left). Every replica
@@ -116,7 +117,12 @@ pub fn spawn_background_jobs(state: &AppState) {
             every.tick().await;
             match library::trash::purge(&db, &library, config.trash_retention).await {
                 Ok(0) => {}
-                Ok(purged) => tracing::info!(purged, "trash purged"),
+                Ok(purged) => {
+                    tracing::info!(purged, "trash purged");
+                    let entry = Entry::new(Kind::TrashPurged, None, "");
+                    let detail = format!("{purged} images trashed over TRASH_DAYS ago");
+                    activity::record(&db, entry.detail(detail)).await;
+                }
                 Err(err) => tracing::error!(%err, "trash purge failed"),
             }
             match library::quota::measure_unsized(&db, &library).await {
@@ -125,6 +131,11 @@ pub fn spawn_background_jobs(state: &AppState) {
                     tracing::info!(measured, "measured the stored size of older images")
                 }
                 Err(err) => tracing::error!(%err, "measuring older images failed"),
+            }
+            match activity::prune(&db, config.audit_retention).await {
+                Ok(0) => {}
+                Ok(pruned) => tracing::info!(pruned, "activity log pruned"),
+                Err(err) => tracing::error!(%err, "pruning the activity log failed"),
             }
             if let Err(err) = throttle::sweep(&db).await {
                 tracing::error!(%err, "sweeping old throttle rows failed");

@@ -9,7 +9,11 @@ use sea_orm::{
     QuerySelect,
 };
 
-use super::{accounts::username_key, library::quota::stored_bytes_sum};
+use super::{
+    accounts::username_key,
+    db::begin_write,
+    library::{self, quota::stored_bytes_sum, Library},
+};
 use crate::{
     entities::{image, user},
     error::AppError,
@@ -223,6 +227,51 @@ pub async fn set_active(
     })
 }
 
+/// Deletes user `id` and everything they own: images (files and objects
+/// too), albums, share links (which stop at once), recovery codes; their
+/// sessions end at their next request (the session layer finds no user).
+/// An admin cannot delete themselves, nor the last admin. Answers the
+/// deleted user and how many images went.
+pub async fn delete(
+    db: &DatabaseConnection,
+    library: &Library,
+    acting_admin: i32,
+    id: i32,
+) -> Result<(user::Model, usize), AppError> {
+    let found = find_by_id(db, id).await?;
+    if found.id == acting_admin {
+        return Err(AppError::form(409, "You cannot delete your own account."));
+    }
+    keep_an_admin(db, &found, "delete them").await?;
+    // The rows go in one transaction (the foreign keys cascade); the files
+    // after it commits, so a failure leaves files for the sweep, never a
+    // row without its files.
+    let txn = begin_write(db).await?;
+    let keys: Vec<String> = image::Entity::find()
+        .select_only()
+        .column(image::Column::FileKey)
+        .filter(image::Column::UserId.eq(id))
+        .lock_exclusive()
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    image::Entity::delete_many()
+        .filter(image::Column::UserId.eq(id))
+        .exec(&txn)
+        .await?;
+    user::Entity::delete_by_id(id).exec(&txn).await?;
+    txn.commit().await?;
+    library::discard_all(library, &keys).await;
+    Ok((found, keys.len()))
+}
+
+/// One user as the admin page shows them (the delete page).
+pub async fn managed(db: &DatabaseConnection, id: i32) -> Result<ManagedUser, AppError> {
+    let found = find_by_id(db, id).await?;
+    let mut listed = describe(db, vec![found]).await?;
+    listed.pop().ok_or(AppError::NotFound)
+}
+
 /// One page of users whose name contains `query` (any case), by name,
 /// with what each stores; and how many match.
 pub async fn list(
@@ -238,6 +287,14 @@ pub async fn list(
     let paginator = select.paginate(db, PAGE_SIZE);
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(page.max(1) - 1).await?;
+    Ok((describe(db, rows).await?, total))
+}
+
+/// `rows` with what each stores.
+async fn describe(
+    db: &DatabaseConnection,
+    rows: Vec<user::Model>,
+) -> Result<Vec<ManagedUser>, AppError> {
     let ids: Vec<i32> = rows.iter().map(|u| u.id).collect();
     // What each of them stores, in one grouped query.
     let stored: HashMap<i32, (i64, i64)> = image::Entity::find()
@@ -269,8 +326,9 @@ pub async fn list(
                     .last_login_at
                     .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
                     .unwrap_or_default(),
+                two_factor: u.totp_secret.is_some(),
             }
         })
         .collect();
-    Ok((users, total))
+    Ok(users)
 }

@@ -134,6 +134,53 @@ struct SessionAuth {
     login_at_ms: i64,
 }
 
+const PENDING_KEY: &str = "login_pending";
+/// How long the code step of a two-factor login waits after the password.
+const SECOND_STEP_TIMEOUT_MS: i64 = 5 * 60 * 1000;
+
+/// A login that passed the password and waits for a two-factor code.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct PendingLogin {
+    user_id: i32,
+    epoch: i32,
+    at_ms: i64,
+}
+
+/// Remembers that `user` gave the right password; [`pending_second_step`]
+/// reads it back for the code step. Not logged in yet.
+pub async fn begin_second_step(
+    session: &Session,
+    user: &user::Model,
+) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    // Whoever was logged in on this session is not any more.
+    session.remove::<SessionAuth>(AUTH_KEY).await?;
+    session
+        .insert(
+            PENDING_KEY,
+            PendingLogin {
+                user_id: user.id,
+                epoch: user.session_epoch,
+                at_ms: chrono::Utc::now().timestamp_millis(),
+            },
+        )
+        .await
+}
+
+/// The user waiting for the code step, with the epoch they had: `None`
+/// when there is none or it is over five minutes old.
+pub async fn pending_second_step(
+    session: &Session,
+) -> Result<Option<(i32, i32)>, tower_sessions::session::Error> {
+    let Some(pending) = session.get::<PendingLogin>(PENDING_KEY).await? else {
+        return Ok(None);
+    };
+    let age = chrono::Utc::now().timestamp_millis() - pending.at_ms;
+    Ok((0..=SECOND_STEP_TIMEOUT_MS)
+        .contains(&age)
+        .then_some((pending.user_id, pending.epoch)))
+}
+
 /// Starts an authenticated session for `user`: a new session id (no session
 /// fixation), then the login record.
 pub async fn log_in(
@@ -141,6 +188,7 @@ pub async fn log_in(
     user: &user::Model,
 ) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
+    session.remove::<PendingLogin>(PENDING_KEY).await?;
     session
         .insert(
             AUTH_KEY,
@@ -188,7 +236,7 @@ pub async fn load_current_user(
         .cloned()
         .filter(|_| !is_asset)
     {
-        match current_user(&db, &session, config.session_absolute_lifetime).await {
+        match current_user(&db, &session, &config).await {
             Ok(Some(user)) => {
                 req.extensions_mut().insert(user);
             }
@@ -202,8 +250,9 @@ pub async fn load_current_user(
 async fn current_user(
     db: &DatabaseConnection,
     session: &Session,
-    absolute_lifetime: Duration,
+    config: &Config,
 ) -> Result<Option<CurrentUser>, Box<dyn std::error::Error + Send + Sync>> {
+    let absolute_lifetime = config.session_absolute_lifetime;
     let Some(auth) = session.get::<SessionAuth>(AUTH_KEY).await? else {
         return Ok(None);
     };
@@ -218,6 +267,7 @@ async fn current_user(
                 id: u.id,
                 username: u.username,
                 is_admin: u.is_admin,
+                must_set_up_two_factor: config.require_two_factor && u.totp_secret.is_none(),
             }))
         }
         _ => {

@@ -11,13 +11,17 @@ use axum::{
     response::{IntoResponse, Redirect},
 };
 
-use crate::{error::AppError, model::user::CurrentUser};
+use crate::{
+    error::AppError,
+    model::{account::TWO_FACTOR_SETUP_PATH, user::CurrentUser},
+};
 
 /// Pages only a logged-in user may see; others are sent to log in first.
 pub const PROTECTED_PATHS: &[&str] = &[
     "/images/",
     "/upload/",
     "/password/",
+    "/account/",
     "/trash/",
     "/albums/",
     "/shares/",
@@ -44,7 +48,29 @@ pub async fn guard_pages(req: Request, next: Next) -> Response<Body> {
     if logged_in && req.method() == Method::GET && LOGGED_OUT_ONLY.contains(&path) {
         return Redirect::to("/images/").into_response();
     }
+    let must_set_up = req
+        .extensions()
+        .get::<CurrentUser>()
+        .is_some_and(|u| u.must_set_up_two_factor);
+    if must_set_up && is_page_request && !allowed_before_two_factor(path) {
+        return Redirect::to(TWO_FACTOR_SETUP_PATH).into_response();
+    }
+    // The account page grew out of the password page.
+    if path == "/password/" && req.method() == Method::GET {
+        return Redirect::permanent("/account/").into_response();
+    }
     next.run(req).await
+}
+
+/// What a user `REQUIRE_2FA` holds may still reach: the setup pages, the
+/// account page, logging out, the server functions (which refuse on their
+/// own), and files.
+fn allowed_before_two_factor(path: &str) -> bool {
+    path.starts_with("/account/")
+        || path.starts_with("/api/")
+        || path.starts_with("/pkg/")
+        || path == "/logout/"
+        || path == "/favicon.svg"
 }
 
 /// server_fn answers every error it meets before our code runs (a missing

@@ -36,7 +36,7 @@ use super::{
     state::AppState,
 };
 use crate::{
-    api::{accounts, admin, albums, images, shares, trash},
+    api::{accounts, admin, albums, images, shares, trash, two_factor},
     app::{shell, App},
 };
 use forms::submit;
@@ -52,8 +52,17 @@ pub fn router(state: AppState) -> Router {
         // Each form page's plain post runs its server function.
         .route("/register/", post(submit::<accounts::Register>))
         .route("/login/", post(submit::<accounts::Login>))
+        .route("/login/code/", post(submit::<accounts::LoginCode>))
         .route("/logout/", post(submit::<accounts::Logout>))
-        .route("/password/", post(submit::<accounts::ChangePassword>))
+        .route("/account/", post(submit::<accounts::ChangePassword>))
+        .route(
+            "/account/two-factor/",
+            post(submit::<two_factor::EnableTwoFactor>),
+        )
+        .route(
+            "/account/two-factor/off/",
+            post(submit::<two_factor::DisableTwoFactor>),
+        )
         .route("/images/{id}/", post(submit::<images::UpdateImage>))
         .route(
             "/images/{id}/favourite/",
@@ -81,6 +90,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/admin/users/{id}/access/",
             post(submit::<admin::SetUserActive>),
+        )
+        .route(
+            "/admin/users/{id}/delete/",
+            post(submit::<admin::DeleteUser>),
         )
         .route(
             "/admin/invitations/new/",

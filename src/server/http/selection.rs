@@ -6,6 +6,8 @@
 //!   Success goes back to `back` (a new album: to its page).
 //! - `GET /images/zip/?ids=…&ids=…`: a streamed ZIP of those images.
 
+use std::net::IpAddr;
+
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -20,6 +22,7 @@ use crate::{
     error::AppError,
     model::{gallery::BulkAction, share::ShareTarget, user::CurrentUser},
     server::{
+        auth::client_ip::ClientIp,
         library::{archive, bulk},
         state::AppState,
     },
@@ -80,6 +83,10 @@ pub async fn bulk_post(State(state): State<AppState>, req: Request) -> Response 
     let Some(user) = req.extensions().get::<CurrentUser>().cloned() else {
         return Redirect::to("/login/?next=%2Fimages%2F").into_response();
     };
+    let address = req
+        .extensions()
+        .get::<ClientIp>()
+        .map_or(IpAddr::from([127, 0, 0, 1]), |c| c.0);
     let result = async {
         let bytes = axum::body::to_bytes(req.into_body(), BODY_LIMIT)
             .await
@@ -96,7 +103,7 @@ pub async fn bulk_post(State(state): State<AppState>, req: Request) -> Response 
         let action =
             BulkAction::from_form(&form.action, form.album, form.in_album, &form.new_album)
                 .ok_or_else(|| AppError::BadRequest("unknown action, or no album chosen".into()))?;
-        let next = bulk::apply(&state.db, user.id, action, &form.ids).await?;
+        let next = bulk::apply(&state.db, &user, address, action, &form.ids).await?;
         Ok(next.unwrap_or(back))
     }
     .await;

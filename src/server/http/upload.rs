@@ -5,7 +5,9 @@
 //! soon as the file passes it (413). A browser without JavaScript gets a
 //! redirect or the form again with its errors; the hydrated page sends
 //! `Accept: application/json` and gets JSON (the new image, or an
-//! `AppError`).
+//! `AppError`). A file over a few MiB is spooled to a temporary file as it
+//! arrives (`library::spool`), and a user has at most two uploads under way
+//! (429 past that).
 
 use axum::{
     extract::{FromRequest, Multipart, Request, State},
@@ -24,7 +26,14 @@ use crate::{
         image::{validate_fields, DESCRIPTION_MAX},
         user::CurrentUser,
     },
-    server::{library, state::AppState},
+    server::{
+        library::{
+            self,
+            in_flight::UPLOADS_PER_USER,
+            spool::{Spool, UploadedFile},
+        },
+        state::AppState,
+    },
 };
 
 /// Room for the text fields and multipart framing beside the file.
@@ -36,7 +45,7 @@ struct UploadForm {
     description: String,
     /// The album to put the image in, if any.
     album: Option<i32>,
-    image: Option<Vec<u8>>,
+    image: Option<UploadedFile>,
 }
 
 pub async fn upload(State(state): State<AppState>, req: Request) -> Response {
@@ -50,6 +59,13 @@ pub async fn upload(State(state): State<AppState>, req: Request) -> Response {
             .get::<CurrentUser>()
             .cloned()
             .ok_or(AppError::Unauthenticated)?;
+        // Before a byte of the body is read.
+        let _slot = state.library.uploads.try_begin(user.id).ok_or_else(|| {
+            AppError::form(
+                429,
+                format!("You have {UPLOADS_PER_USER} uploads under way. Wait for one to finish, then try again."),
+            )
+        })?;
         let form = read_form(&state, Request::from_parts(parts.clone(), body), &mut typed).await?;
         let image = form.image.filter(|b| !b.is_empty());
         let Some(image) = image else {
@@ -161,14 +177,15 @@ async fn read_form(
         let field_name = field.name().unwrap_or_default().to_owned();
         match field_name.as_str() {
             "image" => {
-                let mut bytes = Vec::new();
+                let mut spool = Spool::default();
+                let spool_failed = |e| AppError::internal("spooling an upload", e);
                 while let Some(chunk) = field.chunk().await.map_err(bad_body)? {
-                    if bytes.len() as u64 + chunk.len() as u64 > max {
+                    if spool.len() + chunk.len() as u64 > max {
                         return Err(too_large());
                     }
-                    bytes.extend_from_slice(&chunk);
+                    spool.push(&chunk).await.map_err(spool_failed)?;
                 }
-                form.image = Some(bytes);
+                form.image = Some(spool.finish().await.map_err(spool_failed)?);
             }
             "name" | "description" | "album" => {
                 let mut bytes = Vec::new();

@@ -8,8 +8,10 @@ pub mod archive;
 pub mod audit;
 pub mod bulk;
 pub mod gallery;
+pub mod in_flight;
 pub mod processing;
 pub mod quota;
+pub mod spool;
 pub mod storage;
 pub mod trash;
 
@@ -31,6 +33,7 @@ use crate::{
     model::image::{validate_fields, ImageCard, StoredFormat, Variant},
 };
 use processing::ImageError;
+use spool::UploadedFile;
 use storage::{MediaStore, StoreResult};
 
 /// What storing and processing images needs besides the database.
@@ -42,8 +45,14 @@ pub struct Library {
     pub keep_originals: bool,
     /// Bounds how many images are decoded and resized at once.
     pub workers: Arc<Semaphore>,
+    /// Bounds the pixels decoded at once across the workers: a permit per
+    /// megapixel, [`PIXEL_BUDGET_MP`] (or one image of the largest
+    /// accepted size) in all.
+    pub pixels: Arc<Semaphore>,
     /// Bytes a user may store unless given their own quota.
     pub default_quota: Option<u64>,
+    /// Uploads under way, per user.
+    pub uploads: in_flight::UploadsInFlight,
 }
 
 impl Library {
@@ -53,9 +62,20 @@ impl Library {
             limits: config.uploads,
             keep_originals: config.keep_originals,
             workers: Arc::new(Semaphore::new(config.image_workers)),
+            pixels: Arc::new(Semaphore::new(pixel_budget_mp(&config.uploads) as usize)),
             default_quota: config.default_quota,
+            uploads: Default::default(),
         })
     }
+}
+
+/// Megapixels decoded at once across the image workers, however many
+/// there are: about 1.2 GB of pixels at the worst (RGBA and a resized copy).
+pub const PIXEL_BUDGET_MP: u64 = 100;
+
+/// The budget, and at least one image of the largest accepted size.
+fn pixel_budget_mp(limits: &UploadLimits) -> u64 {
+    PIXEL_BUDGET_MP.max(limits.max_pixels.div_ceil(1_000_000))
 }
 
 /// The URL of one stored file of an image.
@@ -119,15 +139,17 @@ pub struct NewImage<'a> {
 }
 
 /// Validates, checks the quota, processes (on a blocking thread, at most
-/// `workers` at once), checks the quota again with the files' real size,
-/// stores the files, then inserts the row. (Uploads under way at once are
+/// `workers` at once and at most `PIXEL_BUDGET_MP` megapixels across them:
+/// only then is a spooled file read into memory),
+/// checks the quota again with the files' real size, stores the files,
+/// then inserts the row. (Uploads under way at once are
 /// each checked against what is stored, so together they can pass the
 /// quota by at most what they add.)
 pub async fn create(
     db: &DatabaseConnection,
     library: &Library,
     image: NewImage<'_>,
-    bytes: Vec<u8>,
+    file: UploadedFile,
 ) -> Result<image::Model, AppError> {
     let NewImage {
         user_id,
@@ -152,8 +174,28 @@ pub async fn create(
         .acquire_owned()
         .await
         .map_err(|e| AppError::internal("image worker pool", e))?;
+    // Only now, with a worker's permit, is a spooled file read into memory.
+    let (bytes, pixels) = tokio::task::spawn_blocking(move || {
+        let bytes = file.into_bytes_blocking()?;
+        let pixels = processing::declared_pixels(&bytes).unwrap_or(0);
+        Ok::<_, std::io::Error>((bytes, pixels))
+    })
+    .await
+    .map_err(|e| AppError::internal("image processing task", e))?
+    .map_err(|e| AppError::internal("reading a spooled upload", e))?;
+    // Then its pixels' share of the budget (an image over the limits is
+    // refused by `process` before it decodes anything).
+    let megapixels = pixels
+        .div_ceil(1_000_000)
+        .clamp(1, pixel_budget_mp(&limits)) as u32;
+    let pixel_permit = library
+        .pixels
+        .clone()
+        .acquire_many_owned(megapixels)
+        .await
+        .map_err(|e| AppError::internal("pixel budget", e))?;
     let (processed, bytes) = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
+        let _permits = (permit, pixel_permit);
         (processing::process(&bytes, &limits), bytes)
     })
     .await
@@ -205,6 +247,13 @@ pub(super) async fn discard_files(library: &Library, key: &str) {
     if let Err(err) = library.storage.delete(key).await {
         // The sweep removes them later.
         tracing::error!(%err, key, "could not remove the files of a failed upload");
+    }
+}
+
+/// Removes the stored files of each of `keys` (rows already deleted).
+pub async fn discard_all(library: &Library, keys: &[String]) {
+    for key in keys {
+        discard_files(library, key).await;
     }
 }
 

@@ -75,6 +75,17 @@ fn format_name(format: ImageFormat) -> &'static str {
     }
 }
 
+/// The pixels the image's header declares, or `None` when it cannot be
+/// read (then [`process`] says why). Cheap: nothing is decoded.
+pub fn declared_pixels(bytes: &[u8]) -> Option<u64> {
+    let format = image::guess_format(bytes).ok()?;
+    accepted(format)?;
+    let (width, height) = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .ok()?;
+    Some(u64::from(width) * u64::from(height))
+}
+
 pub fn process(bytes: &[u8], limits: &UploadLimits) -> Result<Processed, ImageError> {
     if bytes.is_empty() {
         return Err(ImageError::Empty);
@@ -232,7 +243,18 @@ fn encode(img: &DynamicImage, png: bool) -> Result<Vec<u8>, ImageError> {
 mod tests {
     use image::{DynamicImage, ImageBuffer, LumaA, Rgb, Rgba};
 
-    use super::has_transparency;
+    use super::{declared_pixels, has_transparency};
+
+    #[test]
+    fn the_header_tells_the_pixels_without_decoding() {
+        let mut png = Vec::new();
+        DynamicImage::new_rgb8(300, 200)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        assert_eq!(declared_pixels(&png), Some(60_000));
+        assert_eq!(declared_pixels(b"<svg/>"), None);
+        assert_eq!(declared_pixels(&png[..20]), None);
+    }
 
     #[test]
     fn transparency_is_read_in_each_layout() {

@@ -1,0 +1,132 @@
+//! An upload's file as it arrives: kept in memory up to
+//! [`SPOOL_THRESHOLD`], written to a temporary file (in `TMPDIR`) past it.
+//! Uploads waiting for an image worker then hold disk, not memory: only the
+//! few being processed have their bytes loaded, so memory stays flat however
+//! many large uploads arrive at once. The file is deleted when the upload is
+//! done with it, or dropped half-way.
+
+use std::io;
+
+use tempfile::TempPath;
+use tokio::{fs::File, io::AsyncWriteExt};
+
+/// Files up to this size stay in memory.
+pub const SPOOL_THRESHOLD: usize = 4 * 1024 * 1024;
+
+/// A whole uploaded file.
+pub enum UploadedFile {
+    Memory(Vec<u8>),
+    /// In a temporary file, deleted when this is dropped.
+    Spooled {
+        path: TempPath,
+        len: u64,
+    },
+}
+
+impl UploadedFile {
+    pub fn len(&self) -> u64 {
+        match self {
+            Self::Memory(bytes) => bytes.len() as u64,
+            Self::Spooled { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The bytes (read from the temporary file, which is then deleted).
+    /// Blocking: call it on a blocking thread.
+    pub fn into_bytes_blocking(self) -> io::Result<Vec<u8>> {
+        match self {
+            Self::Memory(bytes) => Ok(bytes),
+            Self::Spooled { path, .. } => std::fs::read(&path),
+        }
+    }
+}
+
+/// Collects a file chunk by chunk.
+#[derive(Default)]
+pub struct Spool {
+    memory: Vec<u8>,
+    file: Option<(File, TempPath)>,
+    len: u64,
+}
+
+impl Spool {
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub async fn push(&mut self, chunk: &[u8]) -> io::Result<()> {
+        self.len += chunk.len() as u64;
+        if let Some((file, _)) = &mut self.file {
+            return file.write_all(chunk).await;
+        }
+        if self.memory.len() + chunk.len() <= SPOOL_THRESHOLD {
+            self.memory.extend_from_slice(chunk);
+            return Ok(());
+        }
+        let named = tokio::task::spawn_blocking(|| {
+            tempfile::Builder::new()
+                .prefix("cloudtalents-upload-")
+                .tempfile()
+        })
+        .await
+        .map_err(io::Error::other)??;
+        let (std_file, path) = named.into_parts();
+        let mut file = File::from_std(std_file);
+        file.write_all(&std::mem::take(&mut self.memory)).await?;
+        file.write_all(chunk).await?;
+        self.file = Some((file, path));
+        Ok(())
+    }
+
+    pub async fn finish(self) -> io::Result<UploadedFile> {
+        match self.file {
+            Some((mut file, path)) => {
+                file.flush().await?;
+                Ok(UploadedFile::Spooled {
+                    path,
+                    len: self.len,
+                })
+            }
+            None => Ok(UploadedFile::Memory(self.memory)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn large_files_go_to_disk_and_come_back_whole() {
+        let mut small = Spool::default();
+        small.push(b"abc").await.unwrap();
+        let small = small.finish().await.unwrap();
+        assert!(matches!(small, UploadedFile::Memory(_)));
+        assert_eq!(small.into_bytes_blocking().unwrap(), b"abc");
+
+        let chunk = vec![7u8; 1024 * 1024];
+        let mut large = Spool::default();
+        for _ in 0..6 {
+            large.push(&chunk).await.unwrap();
+        }
+        let large = large.finish().await.unwrap();
+        let UploadedFile::Spooled { path, len } = &large else {
+            panic!("not spooled");
+        };
+        assert_eq!(*len, 6 * 1024 * 1024);
+        let kept = path.to_path_buf();
+        assert!(kept.exists());
+        let bytes = large.into_bytes_blocking().unwrap();
+        assert_eq!(bytes.len(), 6 * 1024 * 1024);
+        assert!(bytes.iter().all(|b| *b == 7));
+        assert!(!kept.exists(), "deleted once read");
+    }
+}
