@@ -10,6 +10,10 @@ use cloudtalents::server::{
 };
 use tracing_subscriber::EnvFilter;
 
+/// See `mimalloc` in Cargo.toml: measured in `make bench`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(version, about = "Cloudtalents: a small self-hosted image gallery")]
 struct Cli {

@@ -6,10 +6,10 @@
 mod common;
 
 use common::{TestApp, TestDb};
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use cloudtalents::{entities::user, model::share::ShareCard};
+use cloudtalents::entities::user;
 
 const PASSWORD: &str = "violet-otter-tangent-42";
 
@@ -21,32 +21,13 @@ on_each_backend! {
     the_activity_log_is_each_users_own_and_all_for_admins => the_activity_log_is_each_users_own_and_all_for_admins;
 }
 
-async fn post(
-    app: &TestApp,
-    client: &Client,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    client
-        .post(app.url(path))
-        .header("origin", app.origin())
-        .form(fields)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn get(app: &TestApp, client: &Client, path: &str) -> reqwest::Response {
-    client.get(app.url(path)).send().await.unwrap()
-}
-
 async fn the_admin_page_is_for_admins_only(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let ada = app.sign_up_in_new_browser("ada", "").await;
     app.sign_up("bob").await;
     app.upload_jpeg("one", "d").await;
 
-    let res = get(&app, &ada, "/admin/").await;
+    let res = app.get_as(&ada, "/admin/").await;
     assert_eq!(res.status(), StatusCode::OK);
     let page = res.text().await.unwrap();
     assert!(
@@ -55,7 +36,7 @@ async fn the_admin_page_is_for_admins_only(db: TestDb) {
     );
     assert!(page.contains("2 users"), "{page}");
     assert!(page.contains("Quota for bob"), "{page}");
-    let found = get(&app, &ada, "/admin/?q=BO").await.text().await.unwrap();
+    let found = app.get_as(&ada, "/admin/?q=BO").await.text().await.unwrap();
     assert!(found.contains("1 user."), "{found}");
     assert!(!found.contains("Quota for ada"), "{found}");
 
@@ -90,7 +71,7 @@ async fn the_admin_page_is_for_admins_only(db: TestDb) {
     );
 
     // A visitor is asked to log in.
-    let res = get(&app, &TestApp::new_client(), "/admin/").await;
+    let res = app.get_as(&TestApp::new_client(), "/admin/").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/login/?next=%2Fadmin%2F");
 }
@@ -100,40 +81,35 @@ async fn disabling_ends_sessions_logins_and_share_links(db: TestDb) {
     let ada = app.sign_up_in_new_browser("ada", "").await;
     app.sign_up("bob").await;
     let image = app.upload_jpeg("one", "d").await;
-    let res = app
-        .post_form(
-            "/shares/new/",
-            &[("images", &image.id.to_string()), ("expires", "7")],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let cards: Vec<ShareCard> = app.call("list_shares", &[]).await.json().await.unwrap();
-    let url = cards[0].url.clone().unwrap();
-    let link = url[url.find("/s/").unwrap()..].to_owned();
+    let link = app.share_image_link(image.id).await;
     let visitor = TestApp::new_client();
-    assert_eq!(get(&app, &visitor, &link).await.status(), StatusCode::OK);
+    assert_eq!(app.get_as(&visitor, &link).await.status(), StatusCode::OK);
 
     let bob = app.user_named("bob").await.id;
-    let res = post(&app, &ada, &format!("/admin/users/{bob}/access/"), &[]).await;
+    let res = app
+        .post_as(&ada, &format!("/admin/users/{bob}/access/"), &[])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/admin/");
     // At once: his session, his login and his link.
     let res = app.get("/images/").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "logged out");
     let login = [("username", "bob"), ("password", PASSWORD)];
-    let res = post(&app, &TestApp::new_client(), "/login/", &login).await;
+    let res = app.post_as(&TestApp::new_client(), "/login/", &login).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
-        get(&app, &visitor, &link).await.status(),
+        app.get_as(&visitor, &link).await.status(),
         StatusCode::NOT_FOUND
     );
-    let page = get(&app, &ada, "/admin/").await.text().await.unwrap();
+    let page = app.get_as(&ada, "/admin/").await.text().await.unwrap();
     assert!(page.contains("(disabled)"), "{page}");
     assert!(page.contains("Enable<"), "{page}");
 
     // An admin cannot lock themselves out.
     let me = app.user_named("ada").await.id;
-    let res = post(&app, &ada, &format!("/admin/users/{me}/access/"), &[]).await;
+    let res = app
+        .post_as(&ada, &format!("/admin/users/{me}/access/"), &[])
+        .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let page = res.text().await.unwrap();
     assert!(
@@ -141,17 +117,17 @@ async fn disabling_ends_sessions_logins_and_share_links(db: TestDb) {
         "{page}"
     );
 
-    let res = post(
-        &app,
-        &ada,
-        &format!("/admin/users/{bob}/access/"),
-        &[("active", "true")],
-    )
-    .await;
+    let res = app
+        .post_as(
+            &ada,
+            &format!("/admin/users/{bob}/access/"),
+            &[("active", "true")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let res = post(&app, &TestApp::new_client(), "/login/", &login).await;
+    let res = app.post_as(&TestApp::new_client(), "/login/", &login).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "enabled again");
-    assert_eq!(get(&app, &visitor, &link).await.status(), StatusCode::OK);
+    assert_eq!(app.get_as(&visitor, &link).await.status(), StatusCode::OK);
 }
 
 async fn admins_set_quotas_and_make_invitations(db: TestDb) {
@@ -203,18 +179,18 @@ async fn admins_set_quotas_and_make_invitations(db: TestDb) {
         .post_form(&format!("/admin/invitations/{withdrawn}/withdraw/"), &[])
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let res = post(
-        &app,
-        &TestApp::new_client(),
-        "/register/",
-        &[
-            ("username", "cy"),
-            ("password", PASSWORD),
-            ("password_confirm", PASSWORD),
-            ("invite", &links[1]),
-        ],
-    )
-    .await;
+    let res = app
+        .post_as(
+            &TestApp::new_client(),
+            "/register/",
+            &[
+                ("username", "cy"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+                ("invite", &links[1]),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN, "withdrawn");
 
     // A quota set on the page holds at the next upload.
@@ -262,18 +238,9 @@ async fn deleting_a_user_removes_everything_they_had(db: TestDb) {
     let image = app.upload_jpeg("one", "d").await;
     app.upload_jpeg("two", "d").await;
     app.create_album("holiday").await;
-    let res = app
-        .post_form(
-            "/shares/new/",
-            &[("images", &image.id.to_string()), ("expires", "7")],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let cards: Vec<ShareCard> = app.call("list_shares", &[]).await.json().await.unwrap();
-    let url = cards[0].url.clone().unwrap();
-    let link = url[url.find("/s/").unwrap()..].to_owned();
+    let link = app.share_image_link(image.id).await;
     let visitor = TestApp::new_client();
-    assert_eq!(get(&app, &visitor, &link).await.status(), StatusCode::OK);
+    assert_eq!(app.get_as(&visitor, &link).await.status(), StatusCode::OK);
     let files_before = app.media_files().len();
     assert!(files_before >= 4, "{files_before}");
 
@@ -285,15 +252,16 @@ async fn deleting_a_user_removes_everything_they_had(db: TestDb) {
     assert_eq!(me.status(), StatusCode::NOT_FOUND);
 
     // The confirmation page says what goes, and works without JavaScript.
-    let page = get(&app, &ada, &confirm).await;
+    let page = app.get_as(&ada, &confirm).await;
     assert_eq!(page.status(), StatusCode::OK);
     let page = page.text().await.unwrap();
     assert!(page.contains("Delete bob?"), "{page}");
     assert!(page.contains("with its 2 images"), "{page}");
-    let res = post(&app, &ada, &confirm, &[]).await;
+    let res = app.post_as(&ada, &confirm, &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/admin/?deleted=bob");
-    let page = get(&app, &ada, "/admin/?deleted=bob")
+    let page = app
+        .get_as(&ada, "/admin/?deleted=bob")
         .await
         .text()
         .await
@@ -322,20 +290,22 @@ async fn deleting_a_user_removes_everything_they_had(db: TestDb) {
     assert_eq!(app.media_files().len(), 0, "{:?}", app.media_files());
     assert_eq!(app.get("/images/").await.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        get(&app, &visitor, &link).await.status(),
+        app.get_as(&visitor, &link).await.status(),
         StatusCode::NOT_FOUND
     );
     let login = [("username", "bob"), ("password", PASSWORD)];
-    let res = post(&app, &TestApp::new_client(), "/login/", &login).await;
+    let res = app.post_as(&TestApp::new_client(), "/login/", &login).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
-        get(&app, &ada, &confirm).await.status(),
+        app.get_as(&ada, &confirm).await.status(),
         StatusCode::NOT_FOUND
     );
 
     // Not yourself, and never the last admin.
     let me = app.user_named("ada").await.id;
-    let res = post(&app, &ada, &format!("/admin/users/{me}/delete/"), &[]).await;
+    let res = app
+        .post_as(&ada, &format!("/admin/users/{me}/delete/"), &[])
+        .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert!(res
         .text()
@@ -356,12 +326,12 @@ async fn the_activity_log_is_each_users_own_and_all_for_admins(db: TestDb) {
     let stranger = TestApp::new_client();
     let wrong = [("username", "bob"), ("password", "not-his-password")];
     assert_eq!(
-        post(&app, &stranger, "/login/", &wrong).await.status(),
+        app.post_as(&stranger, "/login/", &wrong).await.status(),
         StatusCode::UNAUTHORIZED
     );
     let right = [("username", "bob"), ("password", PASSWORD)];
     assert_eq!(
-        post(&app, &stranger, "/login/", &right).await.status(),
+        app.post_as(&stranger, "/login/", &right).await.status(),
         StatusCode::SEE_OTHER
     );
     let res = app
@@ -376,13 +346,13 @@ async fn the_activity_log_is_each_users_own_and_all_for_admins(db: TestDb) {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let bob = app.user_named("bob").await.id;
-    let res = post(
-        &app,
-        &ada,
-        &format!("/admin/users/{bob}/quota/"),
-        &[("quota", "5GB")],
-    )
-    .await;
+    let res = app
+        .post_as(
+            &ada,
+            &format!("/admin/users/{bob}/quota/"),
+            &[("quota", "5GB")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
     let page = app.get("/account/activity/").await;
@@ -407,7 +377,8 @@ async fn the_activity_log_is_each_users_own_and_all_for_admins(db: TestDb) {
         app.call("all_activity", &[]).await.status(),
         StatusCode::NOT_FOUND
     );
-    let ada_page = get(&app, &ada, "/account/activity/")
+    let ada_page = app
+        .get_as(&ada, "/account/activity/")
         .await
         .text()
         .await
@@ -415,13 +386,16 @@ async fn the_activity_log_is_each_users_own_and_all_for_admins(db: TestDb) {
     assert!(!ada_page.contains(&row("Password changed")), "{ada_page}");
 
     // The admin sees everyone's, filtered by user and kind.
-    let all = get(&app, &ada, "/admin/activity/?user=BOB&kind=login-failed").await;
+    let all = app
+        .get_as(&ada, "/admin/activity/?user=BOB&kind=login-failed")
+        .await;
     assert_eq!(all.status(), StatusCode::OK);
     let all = all.text().await.unwrap();
     assert!(all.contains(&row("Failed login")), "{all}");
     assert!(!all.contains(&row("Password changed")), "{all}");
     assert!(all.contains("1 entry."), "{all}");
-    let none = get(&app, &ada, "/admin/activity/?user=nobody")
+    let none = app
+        .get_as(&ada, "/admin/activity/?user=nobody")
         .await
         .text()
         .await

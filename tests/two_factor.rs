@@ -21,25 +21,6 @@ on_each_backend! {
     require_2fa_holds_users_at_the_setup_page => require_2fa_holds_users_at_the_setup_page;
 }
 
-async fn post(
-    app: &TestApp,
-    client: &Client,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    client
-        .post(app.url(path))
-        .header("origin", app.origin())
-        .form(fields)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn get(app: &TestApp, client: &Client, path: &str) -> reqwest::Response {
-    client.get(app.url(path)).send().await.unwrap()
-}
-
 fn location(res: &reqwest::Response) -> String {
     res.headers()["location"].to_str().unwrap().to_owned()
 }
@@ -120,17 +101,17 @@ async fn turn_on(app: &TestApp) -> (String, Vec<String>) {
 /// answer to the password step.
 async fn password_step(app: &TestApp, name: &str) -> (Client, reqwest::Response) {
     let client = TestApp::new_client();
-    let res = post(
-        app,
-        &client,
-        "/login/?next=%2Falbums%2F",
-        &[
-            ("username", name),
-            ("password", PASSWORD),
-            ("next", "/albums/"),
-        ],
-    )
-    .await;
+    let res = app
+        .post_as(
+            &client,
+            "/login/?next=%2Falbums%2F",
+            &[
+                ("username", name),
+                ("password", PASSWORD),
+                ("next", "/albums/"),
+            ],
+        )
+        .await;
     (client, res)
 }
 
@@ -155,10 +136,11 @@ async fn setup_then_log_in_with_a_code_never_twice(db: TestDb) {
     assert_eq!(location(&res), "/login/code/?next=%2Falbums%2F");
     // Not logged in yet.
     assert_eq!(
-        get(&app, &client, "/images/").await.status(),
+        app.get_as(&client, "/images/").await.status(),
         StatusCode::SEE_OTHER
     );
-    let page = get(&app, &client, "/login/code/?next=%2Falbums%2F")
+    let page = app
+        .get_as(&client, "/login/code/?next=%2Falbums%2F")
         .await
         .text()
         .await
@@ -166,58 +148,61 @@ async fn setup_then_log_in_with_a_code_never_twice(db: TestDb) {
     assert!(page.contains(">Code<"), "{page}");
 
     // The code that turned it on is spent: refused.
-    let res = post(
-        &app,
-        &client,
-        "/login/code/",
-        &[("code", &code(&secret, 0)), ("next", "/albums/")],
-    )
-    .await;
+    let res = app
+        .post_as(
+            &client,
+            "/login/code/",
+            &[("code", &code(&secret, 0)), ("next", "/albums/")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert!(res.text().await.unwrap().contains("That code is not right"));
     // The next step's code (a clock a little ahead) is taken.
     let next_code = code(&secret, 1);
-    let res = post(
-        &app,
-        &client,
-        "/login/code/",
-        &[("code", &next_code), ("next", "/albums/")],
-    )
-    .await;
+    let res = app
+        .post_as(
+            &client,
+            "/login/code/",
+            &[("code", &next_code), ("next", "/albums/")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), "/albums/");
     assert_eq!(
-        get(&app, &client, "/images/").await.status(),
+        app.get_as(&client, "/images/").await.status(),
         StatusCode::OK
     );
 
     // Replayed in another login: refused.
     let (thief, res) = password_step(&app, "ada").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let res = post(&app, &thief, "/login/code/", &[("code", &next_code)]).await;
+    let res = app
+        .post_as(&thief, "/login/code/", &[("code", &next_code)])
+        .await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
-        get(&app, &thief, "/images/").await.status(),
+        app.get_as(&thief, "/images/").await.status(),
         StatusCode::SEE_OTHER
     );
 
     // A code step without a password step first is refused.
-    let res = post(
-        &app,
-        &TestApp::new_client(),
-        "/login/code/",
-        &[("code", &code(&secret, 1))],
-    )
-    .await;
+    let res = app
+        .post_as(
+            &TestApp::new_client(),
+            "/login/code/",
+            &[("code", &code(&secret, 1))],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert!(res.text().await.unwrap().contains("Your login timed out"));
 
-    let page = get(&app, &client, "/account/").await.text().await.unwrap();
+    let page = app.get_as(&client, "/account/").await.text().await.unwrap();
     assert!(
         page.contains("You have 10 unused recovery codes."),
         "{page}"
     );
-    let activity = get(&app, &client, "/account/activity/")
+    let activity = app
+        .get_as(&client, "/account/activity/")
         .await
         .text()
         .await
@@ -237,30 +222,38 @@ async fn recovery_codes_work_once_and_codes_are_throttled(db: TestDb) {
     let (client, _) = password_step(&app, "ada").await;
     // Typed in small letters with a space: still the code.
     let typed = codes[3].to_lowercase().replace('-', " ");
-    let res = post(&app, &client, "/login/code/", &[("code", &typed)]).await;
+    let res = app
+        .post_as(&client, "/login/code/", &[("code", &typed)])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        get(&app, &client, "/images/").await.status(),
+        app.get_as(&client, "/images/").await.status(),
         StatusCode::OK
     );
-    let page = get(&app, &client, "/account/").await.text().await.unwrap();
+    let page = app.get_as(&client, "/account/").await.text().await.unwrap();
     assert!(page.contains("You have 9 unused recovery codes."), "{page}");
 
     let (client, _) = password_step(&app, "ada").await;
-    let res = post(&app, &client, "/login/code/", &[("code", &codes[3])]).await;
+    let res = app
+        .post_as(&client, "/login/code/", &[("code", &codes[3])])
+        .await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "used once already");
 
     // Guesses count against the login throttle: after 5 wrong ones even a
     // right code waits.
     for _ in 0..4 {
-        let res = post(&app, &client, "/login/code/", &[("code", "123456")]).await;
+        let res = app
+            .post_as(&client, "/login/code/", &[("code", "123456")])
+            .await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     }
-    let res = post(&app, &client, "/login/code/", &[("code", &codes[4])]).await;
+    let res = app
+        .post_as(&client, "/login/code/", &[("code", &codes[4])])
+        .await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.text().await.unwrap().contains("Too many wrong codes."));
     assert_eq!(
-        get(&app, &client, "/images/").await.status(),
+        app.get_as(&client, "/images/").await.status(),
         StatusCode::SEE_OTHER
     );
 }
@@ -309,7 +302,7 @@ async fn turning_it_off_needs_the_password_and_a_code(db: TestDb) {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), "/albums/");
     assert_eq!(
-        get(&app, &client, "/images/").await.status(),
+        app.get_as(&client, "/images/").await.status(),
         StatusCode::OK
     );
     let _ = secret;
@@ -324,7 +317,7 @@ async fn require_2fa_holds_users_at_the_setup_page(db: TestDb) {
     // Every page but the setup and account pages leads there, and the
     // server functions refuse.
     for path in ["/images/", "/albums/", "/upload/"] {
-        let res = get(&app, &client, path).await;
+        let res = app.get_as(&client, path).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
         assert_eq!(location(&res), "/account/two-factor/", "{path}");
     }
@@ -337,7 +330,8 @@ async fn require_2fa_holds_users_at_the_setup_page(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let page = get(&app, &client, "/account/two-factor/")
+    let page = app
+        .get_as(&client, "/account/two-factor/")
         .await
         .text()
         .await

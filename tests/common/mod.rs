@@ -232,6 +232,42 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A plain form post by `client` (a browser other than the app's own).
+    pub async fn post_as(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .header("origin", self.origin())
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get_as(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Makes a 7-day share link of image `id` as the app's client; answers
+    /// its path (`/s/…`).
+    pub async fn share_image_link(&self, id: i32) -> String {
+        let res = self
+            .post_form(
+                "/shares/new/",
+                &[("images", &id.to_string()), ("expires", "7")],
+            )
+            .await;
+        assert_eq!(res.status(), 303, "share image {id}");
+        let cards: Vec<cloudtalents::model::share::ShareCard> =
+            self.call("list_shares", &[]).await.json().await.unwrap();
+        let url = cards[0].url.clone().unwrap();
+        url[url.find("/s/").unwrap()..].to_owned()
+    }
+
     /// A new session cookie (`name=value`) of a freshly signed-up user.
     pub async fn session_cookie(&self) -> String {
         let plain = reqwest::Client::builder()

@@ -5,7 +5,7 @@
 //! soon as the file passes it (413). A browser without JavaScript gets a
 //! redirect or the form again with its errors; the hydrated page sends
 //! `Accept: application/json` and gets JSON (the new image, or an
-//! `AppError`). A file over a few MiB is spooled to a temporary file as it
+//! `AppError`). A file over 256 KiB is spooled to a temporary file as it
 //! arrives (`library::spool`), and a user has at most two uploads under way
 //! (429 past that).
 
@@ -183,9 +183,9 @@ async fn read_form(
                     if spool.len() + chunk.len() as u64 > max {
                         return Err(too_large());
                     }
-                    spool.push(&chunk).await.map_err(spool_failed)?;
+                    spool.push(&chunk).map_err(spool_failed)?;
                 }
-                form.image = Some(spool.finish().await.map_err(spool_failed)?);
+                form.image = Some(spool.finish().map_err(spool_failed)?);
             }
             "name" | "description" | "album" => {
                 let mut bytes = Vec::new();
