@@ -139,8 +139,8 @@ pub async fn create_invitation(uses: String, days: String) -> Result<String, App
         .await?;
         let id = created.invitation.id;
         let detail = format!("invitation {id}: {uses} sign-ups, {days} days");
-        let entry = Entry::new(Kind::InvitationCreated, Some(admin.id), &admin.username);
-        activity::record(&state.db, entry.from(ctx.client_ip).detail(detail)).await;
+        let entry = ctx.activity(Kind::InvitationCreated).detail(detail);
+        activity::record(&state.db, entry).await;
         tracing::info!(admin = admin.id, invitation = id, "invitation made");
         // A new query, so that the hydrated page's navigation reloads.
         Ok(format!("/admin/?invitation={id}#invitations"))
@@ -153,8 +153,9 @@ pub async fn create_invitation(uses: String, days: String) -> Result<String, App
 pub async fn withdraw_invitation(id: i32) -> Result<String, AppError> {
     with_admin(|ctx, admin| async move {
         invitations::withdraw(&ctx.state.db, id).await?;
-        let entry = Entry::new(Kind::InvitationWithdrawn, Some(admin.id), &admin.username);
-        let entry = entry.from(ctx.client_ip).detail(format!("invitation {id}"));
+        let entry = ctx
+            .activity(Kind::InvitationWithdrawn)
+            .detail(format!("invitation {id}"));
         activity::record(&ctx.state.db, entry).await;
         tracing::info!(admin = admin.id, invitation = id, "invitation withdrawn");
         Ok(format!("/admin/?withdrawn={id}#invitations"))

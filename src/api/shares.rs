@@ -8,7 +8,7 @@ use crate::{
     api::{with_ctx, with_user},
     model::share::{Expiry, ShareTarget},
     server::{
-        activity::{self, Entry, Kind},
+        activity::{self, Kind},
         shares::{self, visit, ShareFields},
     },
 };
@@ -65,8 +65,9 @@ pub async fn create_share(
             fields,
         )
         .await?;
-        let entry = Entry::new(Kind::ShareCreated, Some(user.id), &user.username);
-        let entry = entry.from(ctx.client_ip).detail(format!("link {id}"));
+        let entry = ctx
+            .activity(Kind::ShareCreated)
+            .detail(format!("link {id}"));
         activity::record(&state.db, entry).await;
         Ok(format!("/shares/?created={id}"))
     })
@@ -160,8 +161,9 @@ pub async fn update_share(
 pub async fn revoke_share(id: i32) -> Result<String, AppError> {
     with_user(|ctx, user| async move {
         shares::revoke(&ctx.state.db, user.id, id).await?;
-        let entry = Entry::new(Kind::ShareRevoked, Some(user.id), &user.username);
-        let entry = entry.from(ctx.client_ip).detail(format!("link {id}"));
+        let entry = ctx
+            .activity(Kind::ShareRevoked)
+            .detail(format!("link {id}"));
         activity::record(&ctx.state.db, entry).await;
         Ok("/shares/".to_owned())
     })

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::{
     api::with_user,
     server::{
-        activity::{self, Entry, Kind},
+        activity::{self, Kind},
         library,
     },
 };
@@ -37,8 +37,8 @@ pub async fn restore_image(id: i32) -> Result<String, AppError> {
 pub async fn delete_forever(id: i32) -> Result<String, AppError> {
     with_user(|ctx, user| async move {
         library::trash::delete_forever(&ctx.state.db, &ctx.state.library, user.id, id).await?;
-        let entry = Entry::new(Kind::TrashEmptied, Some(user.id), &user.username);
-        activity::record(&ctx.state.db, entry.from(ctx.client_ip).detail("1 image")).await;
+        let entry = ctx.activity(Kind::TrashEmptied).detail("1 image");
+        activity::record(&ctx.state.db, entry).await;
         Ok("/trash/".to_owned())
     })
     .await
@@ -49,9 +49,8 @@ pub async fn delete_forever(id: i32) -> Result<String, AppError> {
 pub async fn empty_trash() -> Result<String, AppError> {
     with_user(|ctx, user| async move {
         let deleted = library::trash::empty(&ctx.state.db, &ctx.state.library, user.id).await?;
-        let entry = Entry::new(Kind::TrashEmptied, Some(user.id), &user.username);
-        let detail = format!("{deleted} images");
-        activity::record(&ctx.state.db, entry.from(ctx.client_ip).detail(detail)).await;
+        let entry = ctx.activity(Kind::TrashEmptied);
+        activity::record(&ctx.state.db, entry.detail(format!("{deleted} images"))).await;
         Ok("/trash/".to_owned())
     })
     .await

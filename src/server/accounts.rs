@@ -10,7 +10,7 @@ use sea_orm::{
 use super::{
     activity::{self, Entry, Kind},
     auth::{
-        password::{self, Hashing, PasswordHash, Verified},
+        password::{self, Hashing, Verified},
         session,
         throttle::{self, Subject},
     },
@@ -268,21 +268,11 @@ pub async fn log_in(
         .filter(user::Column::UsernameKey.eq(&key))
         .one(&ctx.state.db)
         .await?;
-    let verified = match &found {
-        Some(u) if u.is_active && password.chars().count() <= password::MAX_LENGTH => {
-            ctx.state
-                .hashing
-                .verify(
-                    password.to_owned(),
-                    PasswordHash::from_stored(u.password_hash.clone()),
-                )
-                .await?
-        }
-        _ => {
-            ctx.state.hashing.verify_dummy(password.to_owned()).await?;
-            None
-        }
-    };
+    let active_hash = found
+        .as_ref()
+        .filter(|u| u.is_active)
+        .map(|u| u.password_hash.as_str());
+    let verified = ctx.state.hashing.check(password, active_hash).await?;
     let (Some(user), Some(verified)) = (found.as_ref(), verified) else {
         tracing::info!(ip = %ctx.client_ip, "failed login");
         let (id, name) = found.as_ref().map_or((None, username.trim()), |u| {
@@ -401,11 +391,7 @@ pub async fn change_password(
     new_password: &str,
     new_password_confirm: &str,
 ) -> Result<(), AppError> {
-    let current = ctx.require_user()?;
-    let user = user::Entity::find_by_id(current.id)
-        .one(&ctx.state.db)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let user = ctx.account().await?;
 
     // Guessing the old password (with a stolen session) counts against the
     // same bucket as guessing at the login page.
@@ -415,17 +401,12 @@ pub async fn change_password(
         return Err(throttle::refused(wait, lead, Some("old_password")));
     }
     let mut errors = FieldErrors::default();
-    let old_ok = !old_password.is_empty()
-        && old_password.chars().count() <= password::MAX_LENGTH
-        && ctx
-            .state
-            .hashing
-            .verify(
-                old_password.to_owned(),
-                PasswordHash::from_stored(user.password_hash.clone()),
-            )
-            .await?
-            .is_some();
+    let old_ok = ctx
+        .state
+        .hashing
+        .check(old_password, Some(&user.password_hash))
+        .await?
+        .is_some();
     if old_ok {
         throttle::forgive(&ctx.state.db, subject, ctx.client_ip).await?;
     } else {
@@ -457,15 +438,11 @@ pub async fn change_password(
         .filter(user::Column::Id.eq(user.id))
         .exec(&ctx.state.db)
         .await?;
-    let user = user::Entity::find_by_id(user.id)
-        .one(&ctx.state.db)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let user = ctx.account().await?;
     session::refresh_epoch(&ctx.session, &user)
         .await
         .map_err(|e| AppError::internal("refreshing the session", e))?;
-    let entry = Entry::new(Kind::PasswordChanged, Some(user.id), &user.username);
-    activity::record(&ctx.state.db, entry.from(ctx.client_ip)).await;
+    activity::record(&ctx.state.db, ctx.activity(Kind::PasswordChanged)).await;
     tracing::info!(user_id = user.id, "password changed");
     Ok(())
 }

@@ -6,8 +6,14 @@ use std::net::IpAddr;
 
 use tower_sessions::Session;
 
-use super::{auth::client_ip::ClientIp, state::AppState};
-use crate::{error::AppError, model::user::CurrentUser};
+use sea_orm::EntityTrait;
+
+use super::{
+    activity::{Entry, Kind},
+    auth::client_ip::ClientIp,
+    state::AppState,
+};
+use crate::{entities::user, error::AppError, model::user::CurrentUser};
 
 pub struct RequestCtx {
     pub state: AppState,
@@ -51,5 +57,24 @@ impl RequestCtx {
 
     pub fn require_user(&self) -> Result<&CurrentUser, AppError> {
         self.user.as_ref().ok_or(AppError::Unauthenticated)
+    }
+
+    /// The logged-in user's whole row, read now (the session keeps only
+    /// what every request needs).
+    pub async fn account(&self) -> Result<user::Model, AppError> {
+        user::Entity::find_by_id(self.require_user()?.id)
+            .one(&self.state.db)
+            .await?
+            .ok_or(AppError::Unauthenticated)
+    }
+
+    /// An activity-log entry about the logged-in user's own account, from
+    /// this request's address.
+    pub fn activity(&self, kind: Kind) -> Entry<'_> {
+        let (id, name) = self
+            .user
+            .as_ref()
+            .map_or((None, ""), |u| (Some(u.id), u.username.as_str()));
+        Entry::new(kind, id, name).from(self.client_ip)
     }
 }

@@ -13,17 +13,16 @@
 
 use qrcode::{render::svg, EcLevel, QrCode};
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, Set,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, Set,
 };
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use totp_rs::{Algorithm, Secret, TOTP};
 
 use super::{
-    activity::{self, Entry, Kind},
+    activity::{self, Kind},
     auth::{
-        password::PasswordHash,
         session,
         throttle::{self, Subject},
     },
@@ -184,19 +183,12 @@ pub async fn spend_code(
     Ok((spent.rows_affected == 1).then_some(CodeUsed::Recovery))
 }
 
-async fn find_user(db: &DatabaseConnection, id: i32) -> Result<user::Model, AppError> {
-    user::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Unauthenticated)
-}
-
 fn session_error(doing: &'static str) -> impl FnOnce(tower_sessions::session::Error) -> AppError {
     move |e| AppError::internal(doing, e)
 }
 
 pub async fn status(ctx: &RequestCtx) -> Result<TwoFactorStatus, AppError> {
-    let user = find_user(&ctx.state.db, ctx.require_user()?.id).await?;
+    let user = ctx.account().await?;
     let left = recovery_code::Entity::find()
         .filter(recovery_code::Column::UserId.eq(user.id))
         .filter(recovery_code::Column::UsedAt.is_null())
@@ -216,7 +208,7 @@ pub async fn status(ctx: &RequestCtx) -> Result<TwoFactorStatus, AppError> {
 /// The key to set up, kept in the session until confirmed (the same one on
 /// every visit of the page, until then).
 pub async fn setup(ctx: &RequestCtx) -> Result<TwoFactorSetup, AppError> {
-    let user = find_user(&ctx.state.db, ctx.require_user()?.id).await?;
+    let user = ctx.account().await?;
     if user.totp_secret.is_some() {
         return Ok(TwoFactorSetup::AlreadyOn);
     }
@@ -254,7 +246,7 @@ pub async fn setup(ctx: &RequestCtx) -> Result<TwoFactorSetup, AppError> {
 /// ends the user's other sessions.
 pub async fn enable(ctx: &RequestCtx, code: &str) -> Result<(), AppError> {
     let db = &ctx.state.db;
-    let user = find_user(db, ctx.require_user()?.id).await?;
+    let user = ctx.account().await?;
     if user.totp_secret.is_some() {
         return Err(AppError::form(409, "Two-factor login is already on."));
     }
@@ -297,7 +289,7 @@ pub async fn enable(ctx: &RequestCtx, code: &str) -> Result<(), AppError> {
     store_recovery_codes(&txn, user.id, &codes).await?;
     txn.commit().await?;
 
-    let user = find_user(db, user.id).await?;
+    let user = ctx.account().await?;
     session::refresh_epoch(&ctx.session, &user)
         .await
         .map_err(session_error("refreshing the session"))?;
@@ -309,11 +301,7 @@ pub async fn enable(ctx: &RequestCtx, code: &str) -> Result<(), AppError> {
         .insert(FRESH_CODES_KEY, codes)
         .await
         .map_err(session_error("keeping the recovery codes"))?;
-    activity::record(
-        db,
-        Entry::new(Kind::TwoFactorOn, Some(user.id), &user.username).from(ctx.client_ip),
-    )
-    .await;
+    activity::record(db, ctx.activity(Kind::TwoFactorOn)).await;
     tracing::info!(user_id = user.id, "two-factor login turned on");
     Ok(())
 }
@@ -356,7 +344,7 @@ pub async fn take_fresh_codes(ctx: &RequestCtx) -> Result<Vec<String>, AppError>
 /// against the login throttle).
 pub async fn disable(ctx: &RequestCtx, password: &str, code: &str) -> Result<(), AppError> {
     let db = &ctx.state.db;
-    let user = find_user(db, ctx.require_user()?.id).await?;
+    let user = ctx.account().await?;
     if user.totp_secret.is_none() {
         return Err(AppError::form(409, "Two-factor login is already off."));
     }
@@ -374,17 +362,12 @@ pub async fn disable(ctx: &RequestCtx, password: &str, code: &str) -> Result<(),
             Some("code"),
         ));
     }
-    let password_ok = !password.is_empty()
-        && password.chars().count() <= super::auth::password::MAX_LENGTH
-        && ctx
-            .state
-            .hashing
-            .verify(
-                password.to_owned(),
-                PasswordHash::from_stored(user.password_hash.clone()),
-            )
-            .await?
-            .is_some();
+    let password_ok = ctx
+        .state
+        .hashing
+        .check(password, Some(&user.password_hash))
+        .await?
+        .is_some();
     // The code is only spent when the password is right.
     let code_ok = password_ok && spend_code(db, &user, code).await?.is_some();
     if !(password_ok && code_ok) {
@@ -415,11 +398,7 @@ pub async fn disable(ctx: &RequestCtx, password: &str, code: &str) -> Result<(),
         .exec(&txn)
         .await?;
     txn.commit().await?;
-    activity::record(
-        db,
-        Entry::new(Kind::TwoFactorOff, Some(user.id), &user.username).from(ctx.client_ip),
-    )
-    .await;
+    activity::record(db, ctx.activity(Kind::TwoFactorOff)).await;
     tracing::info!(user_id = user.id, "two-factor login turned off");
     Ok(())
 }

@@ -116,6 +116,26 @@ impl Hashing {
         self.run(move || verify_blocking(&password, &stored)).await
     }
 
+    /// Checks a typed password against an account's stored hash. An empty or
+    /// over-long password, or no account (`None`), is wrong after the same
+    /// time as a real check, so timing tells none of them apart.
+    pub async fn check(
+        &self,
+        password: &str,
+        stored: Option<&str>,
+    ) -> Result<Option<Verified>, AppError> {
+        match stored {
+            Some(hash) if !password.is_empty() && password.chars().count() <= MAX_LENGTH => {
+                let stored = PasswordHash::from_stored(hash.to_owned());
+                self.verify(password.to_owned(), stored).await
+            }
+            _ => {
+                self.verify_dummy(password.to_owned()).await?;
+                Ok(None)
+            }
+        }
+    }
+
     /// Spends the same time as checking a real password, so that "no such
     /// user" cannot be told from "wrong password" by timing.
     pub async fn verify_dummy(&self, password: String) -> Result<(), AppError> {
