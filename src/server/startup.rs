@@ -15,7 +15,7 @@ use super::{
     config::{self, Config, ConfigError},
     db::{self, DbStartError},
     import::ImportError,
-    library::{self, Library},
+    library::{self, spool, Library},
     secret::SecretKey,
     state::AppState,
 };
@@ -99,7 +99,8 @@ pub async fn build_state(
 /// `TRASH_DAYS`, the activity log of entries older than `AUDIT_DAYS`, images stored before sizes were recorded are measured for
 /// quotas, drained throttle rows are deleted, and the media sweep
 /// removes files no row refers to that are older than `MEDIA_SWEEP_GRACE`
-/// (what a crash between writing files and the row left). Every replica
+/// (what a crash between writing files and the row left), as are upload
+/// files a killed server left in `TMPDIR`. Every replica
 /// may run them: each step is idempotent.
 pub fn spawn_background_jobs(state: &AppState) {
     session::spawn_expired_deletion(
@@ -143,6 +144,17 @@ pub fn spawn_background_jobs(state: &AppState) {
             match library::sweep_orphans(&db, &library, config.media_sweep_grace).await {
                 Ok(removed) => tracing::debug!(removed, "media sweep done"),
                 Err(err) => tracing::error!(%err, "media sweep failed"),
+            }
+            let grace = config.media_sweep_grace;
+            match tokio::task::spawn_blocking(move || {
+                spool::sweep_stale(&std::env::temp_dir(), grace)
+            })
+            .await
+            {
+                Ok(Ok(0)) => {}
+                Ok(Ok(removed)) => tracing::info!(removed, "left-over upload files removed"),
+                Ok(Err(err)) => tracing::error!(%err, "sweeping upload files failed"),
+                Err(err) => tracing::error!(%err, "sweeping upload files failed"),
             }
         }
     });

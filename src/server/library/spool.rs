@@ -6,7 +6,13 @@
 //! many large uploads arrive at once. The file is deleted when the upload is
 //! done with it, or dropped half-way.
 
-use std::{fs::File, io, io::Write};
+use std::{
+    fs::File,
+    io,
+    io::Write,
+    path::Path,
+    time::{Duration, SystemTime},
+};
 
 use tempfile::TempPath;
 
@@ -14,6 +20,9 @@ use tempfile::TempPath;
 /// starting at once each hold this much before they reach the disk (at
 /// 4 MiB that was 1.9 GiB of RSS in `make bench`).
 pub const SPOOL_THRESHOLD: usize = 256 * 1024;
+
+/// How the temporary files are named (in `TMPDIR`).
+const PREFIX: &str = "cloudtalents-upload-";
 
 /// A whole uploaded file.
 pub enum UploadedFile {
@@ -82,7 +91,7 @@ impl Spool {
             return Ok(());
         }
         let (mut file, path) = tempfile::Builder::new()
-            .prefix("cloudtalents-upload-")
+            .prefix(PREFIX)
             .tempfile()?
             .into_parts();
         file.write_all(&std::mem::take(&mut self.memory))?;
@@ -103,6 +112,30 @@ impl Spool {
             None => Ok(UploadedFile::Memory(self.memory)),
         }
     }
+}
+
+/// Deletes the temporary upload files in `dir` (`TMPDIR` for the server)
+/// not written for `grace`: what a killed server left (a live upload writes
+/// its file as it arrives, and deletes it when done). Blocking; answers how
+/// many went.
+pub fn sweep_stale(dir: &Path, grace: Duration) -> io::Result<usize> {
+    let cutoff = SystemTime::now() - grace;
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if !entry.file_name().to_string_lossy().starts_with(PREFIX) {
+            continue;
+        }
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|modified| modified < cutoff);
+        // Another replica on this host may have swept it first.
+        if stale && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 #[cfg(test)]
@@ -133,5 +166,26 @@ mod tests {
         assert_eq!(bytes.len(), 6 * 1024 * 1024);
         assert!(bytes.iter().all(|b| *b == 7));
         assert!(!kept.exists(), "deleted once read");
+    }
+
+    #[test]
+    fn the_sweep_takes_only_old_upload_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let left = dir.path().join(format!("{PREFIX}abc"));
+        let other = dir.path().join("someone-else-abc");
+        std::fs::write(&left, b"half an upload").unwrap();
+        std::fs::write(&other, b"not ours").unwrap();
+        assert_eq!(
+            sweep_stale(dir.path(), Duration::from_secs(3600)).unwrap(),
+            0
+        );
+        assert!(left.exists(), "young: may be an upload under way");
+        std::thread::sleep(Duration::from_millis(20));
+        assert_eq!(
+            sweep_stale(dir.path(), Duration::from_millis(10)).unwrap(),
+            1
+        );
+        assert!(!left.exists(), "old: swept");
+        assert!(other.exists(), "not ours: kept");
     }
 }
