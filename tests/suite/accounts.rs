@@ -3,7 +3,7 @@
 //! a browser without JavaScript sends; `call` is the hydrated page's server
 //! function request.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, TestDb};
 use reqwest::{Client, Response, StatusCode};

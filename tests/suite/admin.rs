@@ -3,7 +3,7 @@
 //! invitation links, each through the plain form posts a browser without
 //! JavaScript sends.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, TestDb};
 use reqwest::StatusCode;

@@ -1,7 +1,7 @@
 //! Albums over real HTTP, on each database: create, edit, add, remove,
 //! cover, upload into, delete (the images stay), and nobody else's ids.
 
-mod common;
+use crate::common;
 
 use common::{fixtures, TestApp, TestDb};
 use reqwest::StatusCode;

@@ -1,7 +1,7 @@
 //! The real `cloudtalents` binary: it starts on the defaults, migrates, and
 //! refuses bad configuration with one sentence naming the variable.
 
-mod common;
+use crate::common;
 
 use std::{
     io::{BufRead, BufReader},

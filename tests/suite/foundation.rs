@@ -1,7 +1,7 @@
 //! The foundation over real HTTP: pages, 404, health, and the schema, on
 //! each database backend.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, TestDb};
 use migration::{Migrator, MigratorTrait};

@@ -2,7 +2,7 @@
 //! processing, atomicity, authorisation, pagination, edit and trash, and
 //! media serving.
 
-mod common;
+use crate::common;
 
 use std::sync::{
     atomic::{AtomicUsize, Ordering},

@@ -3,7 +3,7 @@
 //! folder with good, missing and corrupt files, the real `import-django`
 //! command, then logins over HTTP with the original passwords.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

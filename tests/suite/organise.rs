@@ -4,7 +4,7 @@
 //! owner-only everything, bulk actions and ZIPs of a selection, and an
 //! older database upgrading in place.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! database: the jobs at start and on a timer, kept originals, the secure
 //! cookie, the pixel limits and the X-Accel-Redirect rules.
 
-mod common;
+use crate::common;
 
 use common::{fixtures, TestApp, TestDb};
 use reqwest::StatusCode;

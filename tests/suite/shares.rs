@@ -2,7 +2,7 @@
 //! account sees and gets, and how revoking, expiry, passwords, downloads
 //! and ownership limit it.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

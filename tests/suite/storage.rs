@@ -4,7 +4,7 @@
 //! `cargo test` lists these tests as ignored. Each test works under its own
 //! prefix of the shared bucket.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 

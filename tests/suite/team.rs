@@ -1,7 +1,7 @@
 //! Running it for a team, over real HTTP on each database: roles, storage
 //! quotas and the cap on password hashing.
 
-mod common;
+use crate::common;
 
 use common::{fixtures, TestApp, TestDb};
 use reqwest::StatusCode;

@@ -3,7 +3,7 @@
 //! step of the login, no replay, single-use recovery codes, throttled
 //! codes, turning it off, and `REQUIRE_2FA`.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, TestDb};
 use reqwest::{Client, StatusCode};

@@ -5,7 +5,6 @@
 //! `cargo test` lists them as ignored rather than passing them unrun;
 //! `make test` runs them with `--include-ignored`, where a missing
 //! `TEST_POSTGRES_URL` fails them loudly.
-#![allow(dead_code)] // each test binary uses a different part of this module
 
 pub mod fixtures;
 
@@ -31,7 +30,7 @@ pub struct TestDb {
     pub url: DatabaseUrl,
     pub backend: &'static str,
     _sqlite_dir: Option<TempDir>,
-    postgres_drop: Option<PostgresDrop>,
+    _postgres_drop: Option<PostgresDrop>,
 }
 
 impl TestDb {
@@ -42,7 +41,7 @@ impl TestDb {
             url: DatabaseUrl::parse(&url).unwrap(),
             backend: "sqlite",
             _sqlite_dir: Some(dir),
-            postgres_drop: None,
+            _postgres_drop: None,
         }
     }
 
@@ -52,7 +51,7 @@ impl TestDb {
             url,
             backend,
             _sqlite_dir: None,
-            postgres_drop: None,
+            _postgres_drop: None,
         }
     }
 
@@ -95,7 +94,7 @@ impl TestDb {
             url: DatabaseUrl::parse(url.as_str()).unwrap(),
             backend: "postgres",
             _sqlite_dir: None,
-            postgres_drop: Some(PostgresDrop { admin_url, name }),
+            _postgres_drop: Some(PostgresDrop { admin_url, name }),
         }
     }
 }
