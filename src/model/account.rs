@@ -27,7 +27,8 @@ pub enum TwoFactorSetup {
     },
 }
 
-/// A two-factor code is 6 digits; a recovery code `XXXXX-XXXXX`.
+/// What the code field takes: 6 digits from the app, or a recovery code
+/// (two groups of five letters and digits, e.g. `K7QMP-3WXRT`).
 pub const CODE_HELP: &str =
     "The 6-digit code your authenticator app shows, or one of your recovery codes.";
 
