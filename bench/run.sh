@@ -4,6 +4,12 @@
 # - the gallery page, logged in, on Postgres, with 100 images: req/s and
 #   p99 latency at 64 connections (wrk, 2 threads, 15 s);
 # - the same HTML bytes as a static file from Debian's nginx, for comparison;
+# - time to interactive of the gallery in Chromium (navigation start until
+#   hydrated) and its layout shift (CLS);
+# - the gallery of a user with 100 000 images (rows only): the first page,
+#   a deep page by keyset link (`?after=…`, what Next links are) and the
+#   same depth by page number (`?page=4000`, an offset scan), each beside
+#   the 100-image figure (targets: first ≤ 1.5×, deep ≤ 2× its time);
 # - the server's peak memory (VmHWM) over the whole run;
 # - one 12-megapixel JPEG: HTTP upload time, our pipeline alone, and the
 #   image crate's decode + resize alone;
@@ -105,6 +111,32 @@ nginx_out="$(wrk_run "http://127.0.0.1:$nginx_port/gallery.html")"
 
 peak_kib=$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")
 
+echo "==> time to interactive of the gallery in Chromium (new context each run)"
+[ -x /usr/bin/chromium ] || apt-get install -y -qq chromium >/dev/null
+tti="$(node bench/tti.mjs "$base/images/" "$cookie" 7)"
+
+echo "==> a second user with 100 000 images (rows only): first and deep pages"
+big_jar="$work/big-cookies"
+curl -fsS -o /dev/null -c "$big_jar" -H "Origin: $base" \
+  --data-urlencode username=library --data-urlencode password=violet-otter-tangent-42 \
+  --data-urlencode password_confirm=violet-otter-tangent-42 "$base/register/"
+psql -q -h 127.0.0.1 -U postgres -d "$db" <<'SQL'
+INSERT INTO images (user_id, name, description, file_key, created_at, width, height, format, favourite)
+SELECT u.id, 'Photo ' || g, 'One of a large library', md5('library' || g),
+       now() - make_interval(secs => g), 640, 480, 'jpeg', false
+FROM generate_series(1, 100000) AS g, users AS u WHERE u.username = 'library';
+ANALYZE images;
+ANALYZE users;
+SQL
+big_cookie="$(awk '$6 == "cloudtalents_session" {print $6"="$7}' "$big_jar")"
+deep_id="$(psql -Atq -h 127.0.0.1 -U postgres -d "$db" -c "SELECT i.id FROM images i JOIN users u ON u.id = i.user_id \
+  WHERE u.username = 'library' AND i.deleted_at IS NULL ORDER BY i.created_at DESC, i.id DESC OFFSET 95975 LIMIT 1")"
+curl -fsS -b "$big_jar" "$base/images/?after=$deep_id&page=4000" >"$work/deep.html"
+grep -q 'Page 4000 of 4167' "$work/deep.html" || { echo "bench: the deep page is not page 4000 of 4167" >&2; exit 1; }
+big_first="$(wrk_run "$base/images/" "Cookie: $big_cookie")"
+big_deep="$(wrk_run "$base/images/?after=$deep_id&page=4000" "Cookie: $big_cookie")"
+big_offset="$(wrk_run "$base/images/?page=4000" "Cookie: $big_cookie")"
+
 echo "==> search: 10 000 more images (rows only), then timed searches"
 psql -q -h 127.0.0.1 -U postgres -d "$db" <<'SQL'
 INSERT INTO images (user_id, name, description, file_key, created_at, width, height, format, favourite)
@@ -193,6 +225,11 @@ echo "| measurement | value |"
 echo "| --- | --- |"
 echo "| gallery page, app (Postgres, 100 images, 24 shown), 64 connections, run 1 | $(rps "$app_out") req/s, p99 $(p99 "$app_out") |"
 echo "| the same, run 2 | $(rps "$app_out2") req/s, p99 $(p99 "$app_out2") |"
+ratio() { python3 -c "a, b = float('$1'), float('$2'); print(f'{b / a:.2f}× the time' if a and b else 'n/a')"; }
+echo "| 100 000 images: first page, 64 connections | $(rps "$big_first") req/s, p99 $(p99 "$big_first"); $(ratio "$(rps "$big_first")" "$(rps "$app_out")") of 100 images (target ≤ 1.5×) |"
+echo "| 100 000 images: page 4 000 by keyset link (\`?after=…\`) | $(rps "$big_deep") req/s, p99 $(p99 "$big_deep"); $(ratio "$(rps "$big_deep")" "$(rps "$app_out")") of 100 images (target ≤ 2×) |"
+echo "| 100 000 images: page 4 000 by number (\`?page=4000\`, offset scan; older links only) | $(rps "$big_offset") req/s, p99 $(p99 "$big_offset") |"
+echo "| gallery \`/images/\` in Chromium: navigation start → hydrated (7 loads, nothing cached) | median ${tti%% *} ms, max $(awk '{print $2}' <<<"$tti") ms; layout shift (CLS) $(awk '{print $3}' <<<"$tti") |"
 echo "| same HTML ($(wc -c <"$work/gallery.html") bytes), static file from nginx | $(rps "$nginx_out") req/s, p99 $(p99 "$nginx_out") |"
 echo "| server peak memory (VmHWM, whole run incl. 101 uploads) | $((peak_kib / 1024)) MiB |"
 echo "| 200 uploads of $((big_bytes / 1048576)) MiB PNG at once (100 users × 2; target peak < 1 GiB) | $uploads_ok of 200 stored ($uploads_codes) in ${uploads_s} s; server RSS before $((rss_before_uploads / 1024)) MiB, peak $((rss_peak_uploads / 1024)) MiB |"

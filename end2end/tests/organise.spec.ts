@@ -401,3 +401,62 @@ test.describe("without JavaScript", () => {
     expect((await page.request.get(src)).status()).toBe(404);
   });
 });
+
+/** The sum of the page's layout shifts so far (not caused by input). */
+async function layoutShift(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        let total = 0;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+            if (!entry.hadRecentInput) total += entry.value;
+          }
+        }).observe({ type: "layout-shift", buffered: true });
+        // Buffered entries arrive in the observer's first callback, before
+        // the second frame from now.
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(total)));
+      }),
+  );
+}
+
+test("pages follow by the image at their edge, hydrated, with no layout shift", async ({ page }) => {
+  test.setTimeout(60_000);
+  await signUp(page, "pager");
+  const uploaded = Array.from({ length: 26 }, (_, i) => `Pic ${String(i + 1).padStart(2, "0")}`);
+  await dropAndUpload(page, uploaded);
+  await page.goto("/images/");
+  await waitForHydration(page);
+  expect(await layoutShift(page), "CLS of the gallery's load and hydration").toBe(0);
+  await expect(count(page)).toHaveText("26 images");
+  await expect(page.getByText("Page 1 of 2")).toBeVisible();
+  await expect(names(page)).toHaveCount(24);
+  const firstPage = await names(page).allTextContents();
+
+  // Next: a client-side navigation, the server function called with the
+  // position (`after:<id>`).
+  await page.getByRole("link", { name: "Next →" }).click();
+  await expect(page).toHaveURL(/\/images\/\?after=\d+&page=2$/);
+  await expect(page.getByText("Page 2 of 2")).toBeVisible();
+  await expect(names(page)).toHaveCount(2);
+  const secondPage = await names(page).allTextContents();
+  expect([...firstPage, ...secondPage].sort()).toEqual([...uploaded].sort());
+  await expect(page.getByRole("link", { name: "Next →" })).toHaveCount(0);
+
+  await page.getByRole("link", { name: "← Previous" }).click();
+  await expect(page).toHaveURL(/\/images\/\?before=\d+&page=1$/);
+  await expect(names(page)).toHaveText(firstPage);
+  await page.getByRole("link", { name: "Last »" }).click();
+  await expect(page).toHaveURL("/images/?page=last");
+  await expect(names(page)).toHaveText(secondPage);
+  await page.getByRole("link", { name: "« First" }).click();
+  await expect(page).toHaveURL("/images/");
+  await expect(names(page)).toHaveText(firstPage);
+
+  // The login page (the lightest) moves nothing either.
+  const guest = await page.context().browser()!.newPage();
+  await guest.goto(page.url().replace(/\/images\/.*$/, "/login/"));
+  await waitForHydration(guest);
+  expect(await layoutShift(guest), "CLS of the login page").toBe(0);
+  await guest.close();
+});

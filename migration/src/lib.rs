@@ -17,6 +17,7 @@ mod m20261129_000009_add_roles_and_quotas;
 mod m20261129_000010_create_invitations;
 mod m20261129_000011_add_two_factor;
 mod m20261129_000012_create_activity;
+mod m20261129_000013_keep_gallery_counts;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_create_invitations::Migration),
             Box::new(m20261129_000011_add_two_factor::Migration),
             Box::new(m20261129_000012_create_activity::Migration),
+            Box::new(m20261129_000013_keep_gallery_counts::Migration),
         ]
     }
 }

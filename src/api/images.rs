@@ -13,14 +13,16 @@ use crate::{
 use crate::{
     error::AppError,
     model::{
-        gallery::{BulkAction, GalleryPage, Sort},
+        gallery::{BulkAction, GalleryPage, PageAt, Sort},
         image::ImageCard,
     },
 };
 
 /// One page of the current user's gallery: `q` searches names and
 /// descriptions (best match first, `sort` then ignored), `favourites`
-/// keeps starred images only, `album` the images of that album.
+/// keeps starred images only, `album` the images of that album. `at`
+/// says where the page starts (a page's `prev`/`next`); without it `page`
+/// is a page number.
 #[server(prefix = "/api", endpoint = "list_images")]
 pub async fn list_images(
     page: u64,
@@ -28,11 +30,16 @@ pub async fn list_images(
     #[server(default)] sort: Sort,
     #[server(default)] favourites: bool,
     #[server(default)] album: Option<i32>,
+    #[server(default)] at: PageAt,
 ) -> Result<GalleryPage, AppError> {
     let query = GalleryQuery {
         q: clean_search(&q),
         sort,
         favourites,
+        at: match at {
+            PageAt::Start if page > 1 => PageAt::Number(page),
+            at => at,
+        },
         page: page.max(1),
         album,
     };

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::{
     favourite::{favourite_of, FavouriteButton},
     lightbox::Lightbox,
-    pagination::Pagination,
+    pagination::PageSteps,
     selection::{SelectBox, Selection, SelectionBar},
 };
 use crate::model::{
@@ -64,7 +64,7 @@ pub fn ImageGrid(
     albums: Vec<AlbumChoice>,
     #[prop(optional)] in_album: Option<i32>,
 ) -> impl IntoView {
-    let here = query.url(&base, page.page);
+    let here = query.url(&base, page.at, page.page);
     let images = RwSignal::new(page.images);
     let open = RwSignal::new(None::<usize>);
     let selection = Selection::new(images);
@@ -84,7 +84,8 @@ pub fn ImageGrid(
                 children=move |(index, card)| view! { <Thumb card index open images selection back=here.clone()/> }
             />
         </ul>
-        <Pagination page=page.page pages=page.pages link=move |n| query.url(&base, n)/>
+        <PageSteps page=page.page pages=page.pages prev=page.prev next=page.next last=page.last
+            link=move |at, n| query.url(&base, at, n)/>
         <Lightbox images open/>
     }
 }

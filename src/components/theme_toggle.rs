@@ -82,7 +82,9 @@ pub fn ThemeToggle() -> impl IntoView {
         <button
             type="button"
             class="theme-toggle"
-            hidden=move || !hydrated.get()
+            // Invisible until hydrated, but holding its place: appearing
+            // must not move the navbar (no layout shift).
+            class:unhydrated=move || !hydrated.get()
             aria-pressed=move || dark.get().to_string()
             title="Switch between light and dark theme"
             on:click=toggle

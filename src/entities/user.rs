@@ -30,6 +30,9 @@ pub struct Model {
     /// The last TOTP time step a code was accepted for: a code is never
     /// accepted twice.
     pub totp_last_step: Option<i64>,
+    /// Images in the gallery (not the trash), kept by the database's own
+    /// triggers (migration `keep_gallery_counts`); never written by the app.
+    pub image_count: i64,
 }
 
 impl std::fmt::Debug for Model {

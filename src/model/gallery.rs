@@ -53,6 +53,56 @@ impl Sort {
     }
 }
 
+/// Where a gallery page starts. Pages follow one another by the image
+/// next to them (keyset paging), so a page costs the same at any depth of
+/// a large library; search results, ranked per query, go by number.
+///
+/// On the wire (a server function's argument, a page's links) it is one
+/// short string: `start`, `7`, `after:17`, `before:9` or `last`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum PageAt {
+    /// The start of the order.
+    #[default]
+    Start,
+    /// Page `n` of the order (`page=n`), skipping the pages before it.
+    Number(u64),
+    /// The images after this one (`after=<id>`).
+    After(i32),
+    /// The images before this one (`before=<id>`).
+    Before(i32),
+    /// The end of the order (`page=last`).
+    Last,
+}
+
+impl From<PageAt> for String {
+    fn from(at: PageAt) -> String {
+        match at {
+            PageAt::Start => "start".to_owned(),
+            PageAt::Number(n) => n.to_string(),
+            PageAt::After(id) => format!("after:{id}"),
+            PageAt::Before(id) => format!("before:{id}"),
+            PageAt::Last => "last".to_owned(),
+        }
+    }
+}
+
+impl TryFrom<String> for PageAt {
+    type Error = &'static str;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        const BAD: &str = "not a page position";
+        Ok(match value.split_once(':') {
+            None if value == "start" => PageAt::Start,
+            None if value == "last" => PageAt::Last,
+            None => PageAt::Number(value.parse().map_err(|_| BAD)?),
+            Some(("after", id)) => PageAt::After(id.parse().map_err(|_| BAD)?),
+            Some(("before", id)) => PageAt::Before(id.parse().map_err(|_| BAD)?),
+            Some(_) => return Err(BAD),
+        })
+    }
+}
+
 /// One gallery request, as the URL carries it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GalleryQuery {
@@ -61,7 +111,10 @@ pub struct GalleryQuery {
     /// Ignored while searching: results come best match first.
     pub sort: Sort,
     pub favourites: bool,
-    /// 1-based.
+    /// Where the page starts.
+    pub at: PageAt,
+    /// The page's number as the link that led here says it (1-based);
+    /// shown, not trusted: the server clamps it.
     pub page: u64,
     /// Only this album's images (from the route, not the query string).
     pub album: Option<i32>,
@@ -73,6 +126,7 @@ impl Default for GalleryQuery {
             q: String::new(),
             sort: Sort::default(),
             favourites: false,
+            at: PageAt::Start,
             page: 1,
             album: None,
         }
@@ -83,16 +137,28 @@ impl GalleryQuery {
     /// Reads the URL's parameters (`param("q")` …); bad values fall back to
     /// the defaults rather than failing the page.
     pub fn from_params(param: impl Fn(&str) -> Option<String>) -> Self {
+        let id = |name: &str| param(name).and_then(|v| v.parse::<i32>().ok());
+        let page_param = param("page");
+        let page = page_param
+            .as_deref()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1u64)
+            .max(1);
+        let at = match (id("after"), id("before"), page_param.as_deref()) {
+            (Some(after), _, _) => PageAt::After(after),
+            (None, Some(before), _) => PageAt::Before(before),
+            (None, None, Some("last")) => PageAt::Last,
+            _ if page > 1 => PageAt::Number(page),
+            _ => PageAt::Start,
+        };
         Self {
             q: param("q").map(|q| clean_search(&q)).unwrap_or_default(),
             sort: param("sort")
                 .map(|s| Sort::from_param(&s))
                 .unwrap_or_default(),
             favourites: param("favourites").is_some_and(|v| v == "1" || v == "on" || v == "true"),
-            page: param("page")
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(1)
-                .max(1),
+            at,
+            page,
             album: None,
         }
     }
@@ -101,9 +167,10 @@ impl GalleryQuery {
         !search_words(&self.q).is_empty()
     }
 
-    /// The URL of page `page` of this query under `base` (`/images/`);
-    /// defaults are left out, so the plain gallery stays `/images/`.
-    pub fn url(&self, base: &str, page: u64) -> String {
+    /// The URL of the page at `at`, numbered `page`, of this query under
+    /// `base` (`/images/`); defaults are left out, so the plain gallery
+    /// stays `/images/`.
+    pub fn url(&self, base: &str, at: PageAt, page: u64) -> String {
         let mut params = form_urlencoded::Serializer::new(String::new());
         if !self.q.is_empty() {
             params.append_pair("q", &self.q);
@@ -114,8 +181,24 @@ impl GalleryQuery {
         if self.favourites {
             params.append_pair("favourites", "1");
         }
-        if page > 1 {
-            params.append_pair("page", &page.to_string());
+        match at {
+            PageAt::Start => {}
+            PageAt::Number(n) if n <= 1 => {}
+            PageAt::Number(n) => {
+                params.append_pair("page", &n.to_string());
+            }
+            PageAt::After(id) | PageAt::Before(id) => {
+                let name = if matches!(at, PageAt::After(_)) {
+                    "after"
+                } else {
+                    "before"
+                };
+                params.append_pair(name, &id.to_string());
+                params.append_pair("page", &page.max(1).to_string());
+            }
+            PageAt::Last => {
+                params.append_pair("page", "last");
+            }
         }
         let params = params.finish();
         if params.is_empty() {
@@ -183,10 +266,19 @@ pub fn zip_url(ids: &[i32]) -> String {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GalleryPage {
     pub images: Vec<ImageCard>,
+    /// Where this page starts, as its URL says it (after the server's
+    /// fallbacks: a cursor past the end shows the last page).
+    pub at: PageAt,
     /// 1-based.
     pub page: u64,
     pub pages: u64,
     pub total: u64,
+    /// Where the pages before and after this one, and the last one,
+    /// start; `None` where there is no such page (the first page is
+    /// always [`PageAt::Start`]).
+    pub prev: Option<PageAt>,
+    pub next: Option<PageAt>,
+    pub last: Option<PageAt>,
 }
 
 #[cfg(test)]
@@ -204,13 +296,55 @@ mod tests {
 
     #[test]
     fn urls_keep_the_query_and_leave_out_defaults() {
-        assert_eq!(query(&[]).url("/images/", 1), "/images/");
+        assert_eq!(query(&[]).url("/images/", PageAt::Start, 1), "/images/");
         let q = query(&[("q", " Café & co "), ("sort", "name"), ("favourites", "1")]);
         assert_eq!(
-            q.url("/images/", 3),
+            q.url("/images/", PageAt::Number(3), 3),
             "/images/?q=Caf%C3%A9+%26+co&sort=name&favourites=1&page=3"
         );
         assert_eq!(query(&[("sort", "bogus"), ("page", "-2")]), query(&[]));
+    }
+
+    #[test]
+    fn page_positions_round_trip_through_the_url() {
+        let plain = query(&[]);
+        for (at, page, url) in [
+            (PageAt::Start, 1, "/images/"),
+            (PageAt::Number(1), 1, "/images/"),
+            (PageAt::Number(4), 4, "/images/?page=4"),
+            (PageAt::After(17), 5, "/images/?after=17&page=5"),
+            (PageAt::Before(9), 2, "/images/?before=9&page=2"),
+            (PageAt::Last, 1, "/images/?page=last"),
+        ] {
+            assert_eq!(plain.url("/images/", at, page), url);
+            let (_, params) = url.split_once('?').unwrap_or((url, ""));
+            let pairs: Vec<(String, String)> = form_urlencoded::parse(params.as_bytes())
+                .into_owned()
+                .collect();
+            let back = GalleryQuery::from_params(|name| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone())
+            });
+            let expected = match at {
+                PageAt::Number(1) => PageAt::Start,
+                other => other,
+            };
+            assert_eq!(back.at, expected, "{url}");
+        }
+        // A cursor that is not an image id is ignored.
+        assert_eq!(query(&[("after", "x'--")]).at, PageAt::Start);
+        for at in [
+            PageAt::Start,
+            PageAt::Number(3),
+            PageAt::After(17),
+            PageAt::Before(-2),
+            PageAt::Last,
+        ] {
+            assert_eq!(PageAt::try_from(String::from(at)), Ok(at));
+        }
+        assert!(PageAt::try_from("after:x".to_owned()).is_err());
     }
 
     #[test]

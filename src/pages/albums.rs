@@ -108,7 +108,7 @@ fn Album(album: AlbumCard) -> impl IntoView {
     });
     let images = Resource::new_blocking(
         move || query.get(),
-        |q| list_images(q.page, q.q, q.sort, q.favourites, q.album),
+        |q| list_images(q.page, q.q, q.sort, q.favourites, q.album, q.at),
     );
     // The other albums, for the selection bar's "Add to album".
     let albums = Resource::new_blocking(|| (), |_| album_choices(0));

@@ -17,7 +17,7 @@ pub fn ImagesPage() -> impl IntoView {
     // Blocking: the grid is in the HTML itself, for browsers without JS.
     let gallery = Resource::new_blocking(
         move || query.get(),
-        |q| list_images(q.page, q.q, q.sort, q.favourites, None),
+        |q| list_images(q.page, q.q, q.sort, q.favourites, None, q.at),
     );
     // For the selection bar's "Add to album".
     let albums = Resource::new_blocking(|| (), |_| album_choices(0));

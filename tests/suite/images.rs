@@ -562,7 +562,9 @@ async fn gallery_pages_hold_24_newest_first(db: TestDb) {
             .map(|i| format!("pic-{i:02}"))
             .collect::<Vec<_>>()
     );
-    assert!(page1.contains(r#"href="/images/?page=2""#));
+    // Next goes on after the last image shown (keyset), numbered 2.
+    assert!(page1.contains(r#"rel="next" href="/images/?after="#));
+    assert!(page1.contains("Page 1 of 2") && page1.contains("page=last"));
     assert!(
         page1.contains(r#"loading="lazy""#)
             && page1.contains("srcset=")

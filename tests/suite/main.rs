@@ -14,6 +14,7 @@ mod foundation;
 mod images;
 mod import;
 mod organise;
+mod paging;
 mod settings;
 mod shares;
 mod storage;

@@ -49,6 +49,13 @@ async fn names(app: &TestApp, fields: &[(&str, &str)]) -> Vec<String> {
         .collect()
 }
 
+/// The gallery's total (the count the database keeps) against the images
+/// listed: the user must have fewer than a page.
+async fn assert_total_kept(app: &TestApp) {
+    let page = list(app, &[]).await;
+    assert_eq!(page.total, page.images.len() as u64, "kept count");
+}
+
 async fn search(app: &TestApp, q: &str) -> Vec<String> {
     names(app, &[("q", q)]).await
 }
@@ -173,6 +180,7 @@ async fn trash_restore_and_delete_forever(db: TestDb) {
     let res = app.post_form(&format!("/images/{id}/trash/"), &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(names(&app, &[]).await, ["second"]);
+    assert_total_kept(&app).await;
     for url in [a.display_url.clone(), a.page_url(), a.download_url()] {
         assert_eq!(app.get(&url).await.status(), StatusCode::NOT_FOUND, "{url}");
     }
@@ -203,6 +211,7 @@ async fn trash_restore_and_delete_forever(db: TestDb) {
     assert_eq!(app.get(&a.display_url).await.status(), StatusCode::OK);
     assert_eq!(names(&app, &[]).await, ["second", "first"]);
     assert_eq!(app.media_files().len(), 6);
+    assert_total_kept(&app).await;
 
     // Another user can touch none of it.
     let grace = TestApp::spawn(TestDb::borrowed(app.db.url.clone(), app.db.backend)).await;
@@ -242,6 +251,7 @@ async fn trash_restore_and_delete_forever(db: TestDb) {
     assert_eq!(grace.media_files().len(), 3);
     let html = app.get("/trash/").await.text().await.unwrap();
     assert!(html.contains("The trash is empty."));
+    assert_total_kept(&app).await;
     assert_eq!(names(&grace, &[]).await, ["theirs"]);
 }
 

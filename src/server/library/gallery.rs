@@ -1,5 +1,6 @@
-//! Listing a user's gallery: filtered (search words, favourites), ordered,
-//! one page at a time, and the total from the same statement.
+//! Listing a user's gallery: filtered (search words, favourites, album),
+//! ordered, one page at a time (by keyset, [`super::keyset`]), with its
+//! total.
 //!
 //! Search uses each backend's full-text index (see the migration
 //! `organise_images`): words match as prefixes, ignoring case and accents,
@@ -13,34 +14,98 @@ use sea_orm::{
     FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
 };
 
-use super::card;
+use super::{card, keyset::Keyset};
 use crate::{
-    entities::{album_image, image},
+    entities::{album_image, image, user},
     error::AppError,
     model::{
-        gallery::{search_words, GalleryPage, GalleryQuery, Sort, PAGE_SIZE},
+        gallery::{search_words, GalleryPage, GalleryQuery, PageAt, PAGE_SIZE},
         image::ImageCard,
     },
 };
 
-/// One page of the user's gallery for `query`. A page past the end shows
-/// the last one.
+/// One page of the user's gallery for `query`.
+///
+/// Pages follow one another by keyset: the next page is the images after
+/// the last one shown, in the order's key and then id, found through an
+/// index, so any page costs what the first does. The total of the plain
+/// gallery is the count the database keeps on the user's row (triggers of
+/// the migration `keep_gallery_counts`); a filtered view counts its rows.
+/// Search results, ranked per query, are numbered pages ([`page_of`]).
 pub async fn list(
     db: &DatabaseConnection,
     user_id: i32,
     query: &GalleryQuery,
 ) -> Result<GalleryPage, AppError> {
-    page_of(
-        db,
-        || gallery_select(db.get_database_backend(), user_id, query),
-        query.page,
-        card,
-    )
-    .await
+    let backend = db.get_database_backend();
+    let select = || gallery_select(backend, user_id, query);
+    if query.is_search() {
+        let page = match query.at {
+            PageAt::Number(n) => n,
+            PageAt::Last => u64::MAX,
+            _ => query.page,
+        };
+        return page_of(db, select, page, card).await;
+    }
+    let total = match (query.favourites, query.album) {
+        (false, None) => kept_count(db, user_id).await?,
+        _ => select().count(db).await?,
+    };
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let keyset = Keyset {
+        order: query.sort,
+        user_id,
+    };
+    let page = match query.at {
+        PageAt::Start | PageAt::Number(0 | 1) => Some(keyset.first(db, select()).await?),
+        PageAt::Number(n) => keyset.numbered(db, select(), n, pages).await?,
+        PageAt::After(id) => match keyset.after(db, select(), id, query.page, pages).await? {
+            Some(page) => Some(page),
+            // Past the end, or an image since deleted: the link's number.
+            None => keyset.numbered(db, select(), query.page, pages).await?,
+        },
+        PageAt::Before(id) => match keyset.before(db, select(), id, query.page).await? {
+            Some(page) => Some(page),
+            None => keyset.numbered(db, select(), query.page, pages).await?,
+        },
+        PageAt::Last => None,
+    };
+    let page = match page {
+        Some(page) => page,
+        None => keyset.last(db, select(), total, pages).await?,
+    };
+    // The first page by any path is the plain URL.
+    let page = if page.prev.is_none() && page.at != PageAt::Start {
+        keyset.first(db, select()).await?
+    } else {
+        page
+    };
+    Ok(GalleryPage {
+        images: page.rows.iter().map(card).collect(),
+        at: page.at,
+        page: page.number.clamp(1, pages),
+        pages,
+        total,
+        last: page.next.map(|_| PageAt::Last),
+        prev: page.prev,
+        next: page.next,
+    })
 }
 
-/// Page `page` of `select`'s images, each shown by `to_card`. A page past
-/// the end shows the last one.
+/// The images the plain gallery holds, as the database keeps count.
+async fn kept_count(db: &DatabaseConnection, user_id: i32) -> Result<u64, AppError> {
+    let count = user::Entity::find_by_id(user_id)
+        .select_only()
+        .column(user::Column::ImageCount)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?;
+    Ok(count.unwrap_or(0).max(0) as u64)
+}
+
+/// Page `page` of `select`'s images, each shown by `to_card`, by number
+/// (search results, a share's page). A page past the end shows the last
+/// one.
 pub async fn page_of(
     db: &DatabaseConnection,
     select: impl Fn() -> Select<image::Entity>,
@@ -62,9 +127,13 @@ pub async fn page_of(
     }
     Ok(GalleryPage {
         images: rows.iter().map(to_card).collect(),
+        at: PageAt::Number(page),
         page,
         pages,
         total,
+        prev: (page > 1).then(|| PageAt::Number(page - 1)),
+        next: (page < pages).then(|| PageAt::Number(page + 1)),
+        last: (page < pages).then_some(PageAt::Number(pages)),
     })
 }
 
@@ -94,7 +163,8 @@ fn gallery_select(
     }
     let words = search_words(&query.q);
     if words.is_empty() {
-        return sorted(select, query.sort);
+        // Ordered by the keyset paging.
+        return select;
     }
     select = match backend {
         DatabaseBackend::Postgres => {
@@ -150,26 +220,6 @@ fn gallery_select(
     select
         .order_by_desc(image::Column::CreatedAt)
         .order_by_desc(image::Column::Id)
-}
-
-fn sorted(select: Select<image::Entity>, sort: Sort) -> Select<image::Entity> {
-    match sort {
-        Sort::Newest => select
-            .order_by_desc(image::Column::CreatedAt)
-            .order_by_desc(image::Column::Id),
-        Sort::Oldest => select
-            .order_by_asc(image::Column::CreatedAt)
-            .order_by_asc(image::Column::Id),
-        Sort::Name => select
-            .order_by(Expr::cust("LOWER(images.name)"), Order::Asc)
-            .order_by_asc(image::Column::Id),
-        Sort::Edited => select
-            .order_by(
-                Expr::cust("COALESCE(images.edited_at, images.created_at)"),
-                Order::Desc,
-            )
-            .order_by_desc(image::Column::Id),
-    }
 }
 
 /// One page (1-based) of `select` and, from the same statement

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod bulk;
 pub mod gallery;
 pub mod in_flight;
+mod keyset;
 pub mod processing;
 pub mod quota;
 pub mod spool;
