@@ -21,6 +21,16 @@ mod m20261129_000013_keep_gallery_counts;
 
 pub struct Migrator;
 
+/// Runs raw statements in order (what each backend spells its own way:
+/// triggers, functions, full-text tables).
+async fn run_all(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    for statement in statements {
+        db.execute_unprepared(statement).await?;
+    }
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {

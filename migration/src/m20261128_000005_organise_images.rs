@@ -10,6 +10,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*, sea_orm::DatabaseBackend};
 
+use crate::run_all;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -121,14 +123,6 @@ fn search_statements(manager: &SchemaManager, up: bool) -> &'static [&'static st
         (_, true) => SQLITE_SEARCH,
         (_, false) => SQLITE_SEARCH_DOWN,
     }
-}
-
-async fn run_all(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(), DbErr> {
-    let db = manager.get_connection();
-    for statement in statements {
-        db.execute_unprepared(statement).await?;
-    }
-    Ok(())
 }
 
 #[derive(DeriveIden)]

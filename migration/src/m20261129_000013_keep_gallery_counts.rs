@@ -11,6 +11,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*, sea_orm::DatabaseBackend};
 
+use crate::run_all;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -138,14 +140,6 @@ impl MigrationTrait for Migration {
             )
             .await
     }
-}
-
-async fn run_all(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(), DbErr> {
-    let db = manager.get_connection();
-    for statement in statements {
-        db.execute_unprepared(statement).await?;
-    }
-    Ok(())
 }
 
 #[derive(DeriveIden)]
