@@ -25,7 +25,7 @@ POSTGRES_HOST := 127.0.0.1
 POSTGRES_PORT := 5432
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help run test build tools test-tools lint lint-deploy fmt bundle-size test-rust e2e topology replicas test-containers bench
+.PHONY: help run test build tools test-tools lint lint-deploy fmt bundle-size test-rust e2e topology replicas test-containers bench profile
 # One step at a time even under `make -j`: the steps share the build and
 # the machine's two cores.
 .NOTPARALLEL:
@@ -34,6 +34,7 @@ help:
 	@echo "make run    build (release) and serve the app on SQLite at http://127.0.0.1:3000/"
 	@echo "make test   lints, Rust tests (SQLite + Postgres when it answers) and Playwright"
 	@echo "make bench  benchmark figures (gallery req/s, memory, upload time)"
+	@echo "make profile  where a gallery request's CPU goes (callgrind)"
 
 ## ---- the two commands ---------------------------------------------------
 
@@ -154,3 +155,8 @@ test-containers:
 bench: tools build
 	bench/run.sh
 	scripts/with-s3.sh bench/s3.sh
+
+# Instructions per gallery request and where they go (callgrind): exact for
+# one binary, so two commits compare where timed figures are noise.
+profile: tools build
+	bench/profile.sh

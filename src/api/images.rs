@@ -48,7 +48,7 @@ pub async fn list_images(
             // Someone else's album: not found, rather than an empty page.
             library::albums::find_own(&ctx.state.db, user.id, album).await?;
         }
-        library::gallery::list(&ctx.state.db, user.id, &query).await
+        library::gallery::list(&ctx.state.db, user.id, &query, ctx.kept_images).await
     })
     .await
 }

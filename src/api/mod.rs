@@ -47,7 +47,9 @@ where
     Fut: std::future::Future<Output = Result<T, AppError>>,
 {
     let result = match RequestCtx::current() {
-        Ok(ctx) => body(ctx).await,
+        // Boxed: a resource moves its future several times while it sets
+        // it up, and the body's (database calls and all) is kilobytes.
+        Ok(ctx) => Box::pin(body(ctx)).await,
         Err(err) => Err(err),
     };
     if let Err(err) = &result {

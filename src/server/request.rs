@@ -10,7 +10,7 @@ use sea_orm::EntityTrait;
 
 use super::{
     activity::{Entry, Kind},
-    auth::client_ip::ClientIp,
+    auth::{client_ip::ClientIp, session::KeptImages},
     state::AppState,
 };
 use crate::{entities::user, error::AppError, model::user::CurrentUser};
@@ -20,6 +20,8 @@ pub struct RequestCtx {
     pub session: Session,
     pub client_ip: IpAddr,
     pub user: Option<CurrentUser>,
+    /// The user's gallery total, read with their row by the session layer.
+    pub kept_images: Option<u64>,
     /// The request's headers (a share link's access cookie).
     pub headers: http::HeaderMap,
 }
@@ -41,6 +43,7 @@ impl RequestCtx {
             session,
             client_ip,
             user: parts.extensions.get::<CurrentUser>().cloned(),
+            kept_images: parts.extensions.get::<KeptImages>().map(|k| k.0),
             headers: parts.headers.clone(),
         })
     }

@@ -360,7 +360,7 @@ async fn an_older_database_upgrades_in_place(db: TestDb) {
         q: q.to_owned(),
         ..Default::default()
     };
-    let found = library::gallery::list(&app.state.db, old, &query("brucke"))
+    let found = library::gallery::list(&app.state.db, old, &query("brucke"), None)
         .await
         .unwrap();
     assert_eq!(found.images.len(), 1, "indexed by the upgrade");
@@ -376,7 +376,7 @@ async fn an_older_database_upgrades_in_place(db: TestDb) {
         .unwrap();
     assert_eq!((row.deleted_at, row.edited_at), (None, None));
     assert_eq!(
-        library::gallery::list(&app.state.db, old, &query(""))
+        library::gallery::list(&app.state.db, old, &query(""), None)
             .await
             .unwrap()
             .total,

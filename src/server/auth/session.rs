@@ -237,8 +237,9 @@ pub async fn load_current_user(
         .filter(|_| !is_asset)
     {
         match current_user(&db, &session, &config).await {
-            Ok(Some(user)) => {
+            Ok(Some((user, kept_images))) => {
                 req.extensions_mut().insert(user);
+                req.extensions_mut().insert(kept_images);
             }
             Ok(None) => {}
             Err(err) => tracing::warn!(%err, "could not load the session's user"),
@@ -247,11 +248,17 @@ pub async fn load_current_user(
     next.run(req).await
 }
 
+/// The number of images in the logged-in user's gallery (not the trash),
+/// as their row held it when the session middleware read it: the gallery's
+/// total without reading that row a second time.
+#[derive(Clone, Copy, Debug)]
+pub struct KeptImages(pub u64);
+
 async fn current_user(
     db: &DatabaseConnection,
     session: &Session,
     config: &Config,
-) -> Result<Option<CurrentUser>, Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<Option<(CurrentUser, KeptImages)>, Box<dyn std::error::Error + Send + Sync>> {
     let absolute_lifetime = config.session_absolute_lifetime;
     let Some(auth) = session.get::<SessionAuth>(AUTH_KEY).await? else {
         return Ok(None);
@@ -263,12 +270,13 @@ async fn current_user(
     let user = user::Entity::find_by_id(auth.user_id).one(db).await?;
     match user {
         Some(u) if !expired && u.is_active && u.session_epoch == auth.epoch => {
-            Ok(Some(CurrentUser {
+            let user = CurrentUser {
                 id: u.id,
                 username: u.username,
                 is_admin: u.is_admin,
                 must_set_up_two_factor: config.require_two_factor && u.totp_secret.is_none(),
-            }))
+            };
+            Ok(Some((user, KeptImages(u.image_count.max(0) as u64))))
         }
         _ => {
             session.flush().await?;

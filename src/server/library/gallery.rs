@@ -32,10 +32,13 @@ use crate::{
 /// gallery is the count the database keeps on the user's row (triggers of
 /// the migration `keep_gallery_counts`); a filtered view counts its rows.
 /// Search results, ranked per query, are numbered pages ([`page_of`]).
+/// `kept_images` is that count if the caller has it already (the session
+/// layer reads the user's row on every request); `None` reads it.
 pub async fn list(
     db: &DatabaseConnection,
     user_id: i32,
     query: &GalleryQuery,
+    kept_images: Option<u64>,
 ) -> Result<GalleryPage, AppError> {
     let backend = db.get_database_backend();
     let select = || gallery_select(backend, user_id, query);
@@ -48,7 +51,10 @@ pub async fn list(
         return page_of(db, select, page, card).await;
     }
     let total = match (query.favourites, query.album) {
-        (false, None) => kept_count(db, user_id).await?,
+        (false, None) => match kept_images {
+            Some(count) => count,
+            None => kept_count(db, user_id).await?,
+        },
         _ => select().count(db).await?,
     };
     let pages = total.div_ceil(PAGE_SIZE).max(1);

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Where a gallery request's CPU goes (`make profile`): the release server
+# under valgrind's callgrind, on Postgres, a user with 100 images; 20
+# logged-in requests of /images/ after 3 to warm up. Prints the
+# instructions per request (the same for the same binary and data, unlike
+# times, so two commits compare exactly) and the functions with the most
+# inclusive instructions. The whole profile stays in $PROFILE_OUT (default
+# target/profile/) for callgrind_annotate or KCachegrind.
+#
+# Needs the release build (make build), valgrind and Postgres on
+# 127.0.0.1:5432.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
+bin="${CARGO_TARGET_DIR:-target}/release/cloudtalents"
+[ -x "$bin" ] || { echo "profile: build first (make build)" >&2; exit 1; }
+out="${PROFILE_OUT:-target/profile}"
+requests=20
+
+work="$(mktemp -d)"
+db="cloudtalents_profile_$$"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port="$(free_port)"
+base="http://127.0.0.1:$port"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# One worker thread: the profile is one request after another.
+serve() { # command prefix...
+  DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_ROOT="$work/media" \
+  LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD RUST_LOG=warn SIGNUP=open \
+  TOKIO_WORKER_THREADS=1 "$@" "$bin" >>"$work/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 300); do curl -fsS "$base/healthz" >/dev/null 2>&1 && return; sleep 0.2; done
+  echo "profile: the server did not start:" >&2; cat "$work/server.log" >&2; exit 1
+}
+
+psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
+serve env
+echo "==> seeding a user with 100 images"
+jar="$work/cookies"
+curl -fsS -o /dev/null -c "$jar" -H "Origin: $base" \
+  --data-urlencode username=profile --data-urlencode password=violet-otter-tangent-42 \
+  --data-urlencode password_confirm=violet-otter-tangent-42 "$base/register/"
+python3 - "$work/small.png" <<'PY'
+import sys, zlib, struct
+w, h = 320, 240
+rows = b''.join(b'\x00' + bytes(v for x in range(w) for v in ((x*255)//w, (y*255)//h, 128)) for y in range(h))
+def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+png = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(rows, 6)) + chunk(b'IEND', b'')
+open(sys.argv[1], 'wb').write(png)
+PY
+for i in $(seq 1 100); do
+  curl -fsS -o /dev/null -b "$jar" -H "Origin: $base" -H "Accept: application/json" \
+    -F "name=Image $i" -F "description=Profile image number $i" -F "image=@$work/small.png;type=image/png" \
+    "$base/upload/"
+done
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+
+echo "==> $requests gallery requests under callgrind"
+rm -rf "$out"; mkdir -p "$out"
+serve valgrind --tool=callgrind --callgrind-out-file="$(realpath "$out")/callgrind.out"
+gallery() { curl -fsS -o /dev/null -b "$jar" "$base/images/"; }
+for _ in 1 2 3; do gallery; done
+callgrind_control -z "$server_pid" >/dev/null
+for _ in $(seq 1 "$requests"); do gallery; done
+callgrind_control -d "$server_pid" >/dev/null
+sleep 1
+dump="$(ls -t "$out"/callgrind.out.* | head -1)"
+total="$(callgrind_annotate "$dump" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')"
+echo "instructions per gallery request: $((total / requests))"
+echo "==> most inclusive instructions (% of all $requests requests)"
+callgrind_annotate --inclusive=yes "$dump" 2>/dev/null | sed 's/\[[^]]*\]//' \
+  | grep -E '^ *[0-9,]+ \( *[0-9.]+%\)  [^ ]' \
+  | grep -vE "'2 *$|tokio::|std::|clone\.S|pthread|FnOnce|poll_fn|hyper::|hyper_util::|axum::|tower::|tower_http::|tower_cookies::|Instrumented|future::Map" \
+  | awk '{sub(/^ *[0-9,]+ /, ""); print}' | sed 's/???://' | cut -c1-150 | head -40
+echo "(whole profile: $dump)"
