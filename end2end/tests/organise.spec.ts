@@ -459,12 +459,15 @@ test("pages follow by the image at their edge, hydrated, with no layout shift", 
     storageState: await page.context().storageState(),
     viewport: { width: 390, height: 844 },
   });
-  const narrow = await phone.newPage();
-  await narrow.goto(page.url());
-  await waitForHydration(narrow);
-  await expect(narrow.getByRole("button", { name: "Select" })).toBeVisible();
-  expect(await layoutShift(narrow), "CLS of the gallery at a phone's width").toBe(0);
-  await phone.close();
+  try {
+    const narrow = await phone.newPage();
+    await narrow.goto(page.url());
+    await waitForHydration(narrow);
+    await expect(narrow.getByRole("button", { name: "Select" })).toBeVisible();
+    expect(await layoutShift(narrow), "CLS of the gallery at a phone's width").toBe(0);
+  } finally {
+    await phone.close();
+  }
 
   // The login page (the lightest) moves nothing either.
   const guest = await page.context().browser()!.newPage();

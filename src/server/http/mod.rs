@@ -42,6 +42,8 @@ use crate::{
 };
 use forms::submit;
 
+/// Every route inside the layers (sessions, CSRF, security headers): a
+/// route added to the returned router later would be outside them.
 pub fn router(state: AppState) -> Router {
     let page_routes = generate_route_list(App);
     let page_paths: Arc<HashSet<String>> =
@@ -127,6 +129,8 @@ pub fn router(state: AppState) -> Router {
     // Around the whole router, outermost first. (`Router::layer` would wrap
     // every route in all of them, and axum clones a route's whole stack of
     // boxed services on each request: a tenth of a gallery page's CPU.)
+    // Axum empties a HEAD response's body inside these now, so a HEAD
+    // answer is not compressed; its GET is.
     let layered = ServiceBuilder::new()
         // One line per request: method, path, status and duration.
         .layer(

@@ -33,7 +33,8 @@ use crate::{
 /// the migration `keep_gallery_counts`); a filtered view counts its rows.
 /// Search results, ranked per query, are numbered pages ([`page_of`]).
 /// `kept_images` is that count if the caller has it already (the session
-/// layer reads the user's row on every request); `None` reads it.
+/// layer reads the user's row on every request, before anything in the
+/// request could change the images); `None` reads it.
 pub async fn list(
     db: &DatabaseConnection,
     user_id: i32,
