@@ -156,7 +156,8 @@ bench: tools build
 	bench/run.sh
 	scripts/with-s3.sh bench/s3.sh
 
-# Instructions per gallery request and where they go (callgrind): exact for
-# one binary, so two commits compare where timed figures are noise.
+# Instructions per gallery request and where they go (callgrind): steady
+# for one binary on an idle machine, so two commits compare where timed
+# figures are noise.
 profile: tools build
 	bench/profile.sh

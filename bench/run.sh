@@ -23,6 +23,8 @@
 # Needs the release build (make build) and Postgres on 127.0.0.1:5432.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 for tool in wrk nginx; do
   command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk nginx >/dev/null; }
@@ -32,8 +34,8 @@ bin="${CARGO_TARGET_DIR:-target}/release/cloudtalents"
 
 work="$(mktemp -d)"
 db="cloudtalents_bench_$$"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-nginx_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+port="$(free_port)"
+nginx_port="$(free_port)"
 base="http://127.0.0.1:$port"
 server_pid=""
 cleanup() {
@@ -57,16 +59,8 @@ curl -fsS -o /dev/null -c "$jar" -H "Origin: $base" \
   --data-urlencode username=bench --data-urlencode password=violet-otter-tangent-42 \
   --data-urlencode password_confirm=violet-otter-tangent-42 "$base/register/"
 cargo run -q --release --locked --features ssr --example image_baseline -- "$work/12mp.jpg" >"$work/baseline.txt"
-python3 - "$work/small.png" <<'PY'
-import sys, zlib, struct
-# A 640 x 480 gradient PNG: the gallery's cost does not depend on the
-# uploads' format or size.
-w, h = 640, 480
-rows = b''.join(b'\x00' + bytes(v for x in range(w) for v in ((x*255)//w, (y*255)//h, 128)) for y in range(h))
-def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
-png = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(rows, 6)) + chunk(b'IEND', b'')
-open(sys.argv[1], 'wb').write(png)
-PY
+# The gallery's cost does not depend on the uploads' format or size.
+gradient_png "$work/small.png" 640 480
 for i in $(seq 1 100); do
   curl -fsS -o /dev/null -b "$jar" -H "Origin: $base" -H "Accept: application/json" \
     -F "name=Image $i" -F "description=Benchmark image number $i" -F "image=@$work/small.png;type=image/png" \
