@@ -44,6 +44,12 @@ cleanup() {
     for p in "${projects[@]}"; do compose_in "$p" logs --no-color --tail 40 >&2; done
     echo "--- dockerd log" >&2
     engine_log 20 >&2
+    # Last, where a CI log's tail shows it: which tests failed, and how.
+    if [ -s "$work/playwright.log" ]; then
+      echo "--- Playwright's failures" >&2
+      grep -E '^ +[0-9]+\) \[|Error:|Expected|Received|Timeout|^ +[0-9]+ (failed|flaky|passed)' "$work/playwright.log" \
+        | head -n 60 >&2
+    fi
   fi
   # The run's containers, networks, volumes and the app and nginx images it
   # built; the build cache keeps their layers, within bounds.
@@ -55,11 +61,12 @@ cleanup() {
   fi
   engine_stop
   rm -rf "$work"
-  echo "containers: $( [ "$status" -eq 0 ] && echo passed || echo FAILED ) in $((SECONDS - started)) s"
+  echo "containers: $( [ "$status" -eq 0 ] && echo passed || echo FAILED ) in $((SECONDS - started)) s${failure:+ ($failure)}"
   exit "$status"
 }
 trap cleanup EXIT
-fail() { echo "containers: FAILED: $*" >&2; exit 1; }
+failure=""
+fail() { failure="$*"; echo "containers: FAILED: $*" >&2; exit 1; }
 not() { ! "$@"; }
 
 engine_start || fail "dockerd"
@@ -116,7 +123,8 @@ up() { # services...
 }
 deployment_test() { # phase user
   DEPLOYMENT_PHASE="$1" DEPLOYMENT_USER="$2" BASE_URL="$base" \
-    npx playwright test -c end2end/deployment.config.ts || fail "Playwright deployment test, $1 ($2)"
+    npx playwright test -c end2end/deployment.config.ts 2>&1 | tee -a "$work/playwright.log" \
+    || fail "Playwright deployment test, $1 ($2)"
 }
 
 # Logs USER in with curl into cookie jar FILE.
@@ -167,7 +175,8 @@ echo "==> Playwright suite through nginx ($base)"
 export E2E_ADMIN="e2e_admin_$$" E2E_ADMIN_PASSWORD="amber-falcon-orchard-93"
 echo "$E2E_ADMIN_PASSWORD" | compose exec -T --index 1 app /app/cloudtalents create-user --admin "$E2E_ADMIN" \
   || fail "create-user --admin in the app container"
-BASE_URL="$base" npx playwright test -c end2end || fail "Playwright through the containers"
+BASE_URL="$base" npx playwright test -c end2end 2>&1 | tee -a "$work/playwright.log" \
+  || fail "Playwright through the containers"
 user="deploy$$"
 deployment_test seed "$user"
 jar="$work/jar"
