@@ -10,7 +10,11 @@ pub mod selection;
 pub mod shared;
 pub mod upload;
 
-use std::{collections::HashSet, sync::Arc, time::Duration};
+use std::{
+    collections::HashSet,
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 
 use axum::{
     body::Body,
@@ -20,7 +24,7 @@ use axum::{
     routing::{get, post},
     Router,
 };
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower::ServiceBuilder;
 use tower_http::{
     compression::{
@@ -42,10 +46,22 @@ use crate::{
 };
 use forms::submit;
 
+/// The Leptos pages' routes, found once per process. Finding them runs
+/// the app with resource loading switched off by a process-wide flag
+/// (leptos_server's `SuppressResourceLoad`): a resource first polled
+/// anywhere in the process meanwhile, by a request to another router
+/// built here (the tests run many servers in one process), waits forever
+/// (leptos-rs/leptos#4773). Once, before any router exists, nothing can be
+/// serving yet.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Every route inside the layers (sessions, CSRF, security headers): a
 /// route added to the returned router later would be outside them.
 pub fn router(state: AppState) -> Router {
-    let page_routes = generate_route_list(App);
+    let page_routes = page_routes();
     let page_paths: Arc<HashSet<String>> =
         Arc::new(page_routes.iter().map(|r| r.path().to_owned()).collect());
     let leptos_options = state.leptos_options.clone();
