@@ -14,7 +14,7 @@ use sea_orm::{
     FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
 };
 
-use super::{card, keyset::Keyset};
+use super::{card, card_of_row, keyset::Keyset};
 use crate::{
     entities::{album_image, image, user},
     error::AppError,
@@ -88,7 +88,7 @@ pub async fn list(
         page
     };
     Ok(GalleryPage {
-        images: page.rows.iter().map(card).collect(),
+        images: page.rows.iter().map(card_of_row).collect(),
         at: page.at,
         page: page.number.clamp(1, pages),
         pages,

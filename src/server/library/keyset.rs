@@ -9,15 +9,17 @@ use sea_orm::{
     Select,
 };
 
+use super::card_row::{CardRow, CARD_COLUMNS};
 use crate::{
     entities::image,
     error::AppError,
     model::gallery::{PageAt, Sort, PAGE_SIZE},
 };
 
-/// A page found by keyset, before its rows become cards.
+/// A page found by keyset, before its rows become cards; only the
+/// columns a card shows are read ([`CardRow`]).
 pub(super) struct KeysetPage {
-    pub rows: Vec<image::Model>,
+    pub rows: Vec<CardRow>,
     pub at: PageAt,
     pub number: u64,
     pub prev: Option<PageAt>,
@@ -54,7 +56,7 @@ impl Keyset {
         forward: bool,
         skip: u64,
         limit: u64,
-    ) -> Result<(Vec<image::Model>, bool), AppError> {
+    ) -> Result<(Vec<CardRow>, bool), AppError> {
         let (key, descending) = self.key();
         let descending = descending == forward;
         if let Some(from) = from {
@@ -76,10 +78,13 @@ impl Keyset {
         }
         let direction = if descending { Order::Desc } else { Order::Asc };
         let mut rows = select
+            .select_only()
+            .columns(CARD_COLUMNS)
             .order_by(Expr::cust(key.replace("{t}", "images")), direction.clone())
             .order_by(image::Column::Id, direction)
             .offset(skip)
             .limit(limit + 1)
+            .into_model::<CardRow>()
             .all(db)
             .await?;
         let more = rows.len() as u64 > limit;
@@ -215,11 +220,11 @@ impl Keyset {
 }
 
 /// Where the page after `rows` starts.
-fn after(rows: &[image::Model]) -> Option<PageAt> {
+fn after(rows: &[CardRow]) -> Option<PageAt> {
     rows.last().map(|row| PageAt::After(row.id))
 }
 
 /// Where the page before `rows` starts.
-fn before(rows: &[image::Model]) -> Option<PageAt> {
+fn before(rows: &[CardRow]) -> Option<PageAt> {
     rows.first().map(|row| PageAt::Before(row.id))
 }

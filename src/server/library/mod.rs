@@ -7,6 +7,7 @@ pub mod albums;
 pub mod archive;
 pub mod audit;
 pub mod bulk;
+pub mod card_row;
 pub mod gallery;
 pub mod in_flight;
 mod keyset;
@@ -33,6 +34,7 @@ use crate::{
     error::AppError,
     model::image::{validate_fields, ImageCard, StoredFormat, Variant},
 };
+use card_row::CardRow;
 use processing::ImageError;
 use spool::UploadedFile;
 use storage::{MediaStore, StoreResult};
@@ -85,24 +87,29 @@ pub fn media_url(file_key: &str, file_name: &str) -> String {
 }
 
 pub fn card(model: &image::Model) -> ImageCard {
-    let format = StoredFormat::from_column(&model.format);
-    card_with(model, |variant| {
-        media_url(&model.file_key, &variant.file_name(format))
+    card_of_row(&CardRow::from(model))
+}
+
+/// The card of an image read as a [`CardRow`].
+pub fn card_of_row(row: &CardRow) -> ImageCard {
+    let format = StoredFormat::from_column(&row.format);
+    card_with(row, |variant| {
+        media_url(&row.file_key, &variant.file_name(format))
     })
 }
 
-/// The card of `model` whose copies are at `url(variant)`.
-pub fn card_with(model: &image::Model, url: impl Fn(Variant) -> String) -> ImageCard {
+/// The card of `row` whose copies are at `url(variant)`.
+pub fn card_with(row: &CardRow, url: impl Fn(Variant) -> String) -> ImageCard {
     ImageCard {
-        id: model.id,
-        name: model.name.clone(),
-        description: model.description.clone(),
-        width: model.width,
-        height: model.height,
+        id: row.id,
+        name: row.name.clone(),
+        description: row.description.clone(),
+        width: row.width,
+        height: row.height,
         display_url: url(Variant::Display),
         thumb_400_url: url(Variant::Thumb400),
         thumb_800_url: url(Variant::Thumb800),
-        favourite: model.favourite,
+        favourite: row.favourite,
     }
 }
 

@@ -29,7 +29,7 @@ use crate::{
             password,
             throttle::{self, Subject},
         },
-        library::{archive, card_with, gallery},
+        library::{archive, card_row::CardRow, card_with, gallery},
         secret::SecretKey,
     },
 };
@@ -124,7 +124,7 @@ async fn album_name(db: &DatabaseConnection, album_id: i32) -> Result<String, Ap
 
 /// A card whose URLs name the image by id and copy, never by file key.
 fn shared_card(base: &str, model: &image::Model) -> ImageCard {
-    let mut card = card_with(model, |variant| {
+    let mut card = card_with(&CardRow::from(model), |variant| {
         format!("{base}/media/{}/{}", model.id, variant.stem())
     });
     // The owner's stars are theirs.
