@@ -1,8 +1,9 @@
 //! Keyset paging over real HTTP, on each database: every order walks the
 //! same images forward by `Next →` links and backward from `Last »` by
 //! `← Previous`, with ties on the key broken by id, none twice and none
-//! missing; trashed and other people's images never show; and the plain
-//! gallery's total is the count the database keeps.
+//! missing; trashed and other people's images never show; the plain
+//! gallery's total is the count the database keeps; and a paged card,
+//! read by column position, is the one its whole row makes.
 
 use crate::common;
 
@@ -13,11 +14,13 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, Statement};
 
 use cloudtalents::{
     entities::image,
-    model::gallery::{GalleryPage, PageAt},
+    model::gallery::{GalleryPage, GalleryQuery, PageAt},
+    server::library,
 };
 
 on_each_backend! {
     every_order_walks_the_same_images_both_ways => every_order_walks_the_same_images_both_ways;
+    a_page_card_is_its_row => a_page_card_is_its_row;
 }
 
 /// A gallery row written directly (the page only reads rows).
@@ -266,4 +269,64 @@ async fn every_order_walks_the_same_images_both_ways(db: TestDb) {
     assert!(page.names.iter().all(|n| !n.ends_with("500")), "{url}");
     assert_eq!(page.names, names(&newest[24..48]), "page 2 by number");
     assert_eq!(page.label, "Page 2 of 7");
+}
+
+/// The paged gallery reads only a card's columns, by position: each
+/// field comes from its own column (every one distinct here), as the
+/// whole row read by name makes it.
+async fn a_page_card_is_its_row(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.sign_up("ada").await;
+    let ada = app.user_named("ada").await.id;
+    let model = image::ActiveModel {
+        user_id: Set(ada),
+        name: Set("Harbour at dusk".to_owned()),
+        description: Set("Boats, and the lighthouse".to_owned()),
+        file_key: Set("f".repeat(32)),
+        created_at: Set(Utc::now().fixed_offset()),
+        width: Set(640),
+        height: Set(427),
+        format: Set("png".to_owned()),
+        favourite: Set(true),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+    for query in [
+        GalleryQuery::default(),
+        GalleryQuery {
+            favourites: true,
+            ..Default::default()
+        },
+    ] {
+        let page = library::gallery::list(&app.state.db, ada, &query, None)
+            .await
+            .unwrap();
+        assert_eq!(page.images, vec![library::card(&model)]);
+        let card = &page.images[0];
+        assert_eq!(
+            (
+                card.name.as_str(),
+                card.description.as_str(),
+                card.width,
+                card.height,
+                card.favourite
+            ),
+            (
+                "Harbour at dusk",
+                "Boats, and the lighthouse",
+                640,
+                427,
+                true
+            )
+        );
+        assert!(
+            card.thumb_400_url
+                .starts_with(&format!("/media/{}/", "f".repeat(32)))
+                && card.thumb_400_url.ends_with(".png"),
+            "{}",
+            card.thumb_400_url
+        );
+    }
 }

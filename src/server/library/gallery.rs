@@ -88,7 +88,7 @@ pub async fn list(
         page
     };
     Ok(GalleryPage {
-        images: page.rows.iter().map(card_of_row).collect(),
+        images: page.rows.into_iter().map(card_of_row).collect(),
         at: page.at,
         page: page.number.clamp(1, pages),
         pages,

@@ -87,28 +87,30 @@ pub fn media_url(file_key: &str, file_name: &str) -> String {
 }
 
 pub fn card(model: &image::Model) -> ImageCard {
-    card_of_row(&CardRow::from(model))
+    card_of_row(CardRow::from(model))
 }
 
 /// The card of an image read as a [`CardRow`].
-pub fn card_of_row(row: &CardRow) -> ImageCard {
-    let format = StoredFormat::from_column(&row.format);
-    card_with(row, |variant| {
+pub fn card_of_row(row: CardRow) -> ImageCard {
+    card_with(row, |row, variant| {
+        let format = StoredFormat::from_column(&row.format);
         media_url(&row.file_key, &variant.file_name(format))
     })
 }
 
-/// The card of `row` whose copies are at `url(variant)`.
-pub fn card_with(row: &CardRow, url: impl Fn(Variant) -> String) -> ImageCard {
+/// The card of `row` whose copies are at `url(row, variant)`.
+pub fn card_with(row: CardRow, url: impl Fn(&CardRow, Variant) -> String) -> ImageCard {
+    let [display_url, thumb_400_url, thumb_800_url] =
+        [Variant::Display, Variant::Thumb400, Variant::Thumb800].map(|v| url(&row, v));
     ImageCard {
         id: row.id,
-        name: row.name.clone(),
-        description: row.description.clone(),
+        name: row.name,
+        description: row.description,
         width: row.width,
         height: row.height,
-        display_url: url(Variant::Display),
-        thumb_400_url: url(Variant::Thumb400),
-        thumb_800_url: url(Variant::Thumb800),
+        display_url,
+        thumb_400_url,
+        thumb_800_url,
         favourite: row.favourite,
     }
 }

@@ -124,8 +124,8 @@ async fn album_name(db: &DatabaseConnection, album_id: i32) -> Result<String, Ap
 
 /// A card whose URLs name the image by id and copy, never by file key.
 fn shared_card(base: &str, model: &image::Model) -> ImageCard {
-    let mut card = card_with(&CardRow::from(model), |variant| {
-        format!("{base}/media/{}/{}", model.id, variant.stem())
+    let mut card = card_with(CardRow::from(model), |row, variant| {
+        format!("{base}/media/{}/{}", row.id, variant.stem())
     });
     // The owner's stars are theirs.
     card.favourite = false;
