@@ -28,39 +28,26 @@ base="http://127.0.0.1:$port"
 server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  pg_drop "$db"
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 # One worker thread: the profile is one request after another.
-serve() { # command prefix...
-  DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_ROOT="$work/media" \
-  LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD RUST_LOG=warn SIGNUP=open \
-  TOKIO_WORKER_THREADS=1 "$@" "$bin" >>"$work/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 600); do curl -fsS "$base/healthz" >/dev/null 2>&1 && return; sleep 0.2; done
-  echo "profile: the server did not start:" >&2; cat "$work/server.log" >&2; exit 1
-}
-
-psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
-serve env
+settings=(DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_ROOT="$work/media" TOKIO_WORKER_THREADS=1)
+pg_create "$db"
+bench_serve "$bin" "$work/server.log" "$base" "${settings[@]}"
 echo "==> seeding a user with 100 images"
 jar="$work/cookies"
-curl -fsS -o /dev/null -c "$jar" -H "Origin: $base" \
-  --data-urlencode username=profile --data-urlencode password=violet-otter-tangent-42 \
-  --data-urlencode password_confirm=violet-otter-tangent-42 "$base/register/"
+bench_register "$base" "$jar" profile
 gradient_png "$work/small.png" 320 240
-for i in $(seq 1 100); do
-  curl -fsS -o /dev/null -b "$jar" -H "Origin: $base" -H "Accept: application/json" \
-    -F "name=Image $i" -F "description=Profile image number $i" -F "image=@$work/small.png;type=image/png" \
-    "$base/upload/"
-done
+bench_upload "$base" "$jar" "$work/small.png" 100 "Profile image number"
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 
 echo "==> $requests gallery requests under callgrind"
 rm -rf "$out"; mkdir -p "$out"
-serve valgrind --tool=callgrind --callgrind-out-file="$(realpath "$out")/callgrind.out"
+bench_serve "$bin" "$work/server.log" "$base" "${settings[@]}" -- \
+  valgrind --tool=callgrind --callgrind-out-file="$(realpath "$out")/callgrind.out"
 # As `make bench` asks (no Accept-Encoding): the page's cost, not gzip's.
 gallery() { curl -fsS -o /dev/null -b "$jar" "$base/images/"; }
 for _ in 1 2 3; do gallery; done

@@ -41,37 +41,27 @@ server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
-  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  pg_drop "$db"
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
-DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_ROOT="$work/media" \
-LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD RUST_LOG=warn SIGNUP=open SIGNUP_LIMIT=unlimited \
-  "$bin" >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+pg_create "$db"
+bench_serve "$bin" "$work/server.log" "$base" DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_ROOT="$work/media"
 
 echo "==> seeding a user with 100 images"
 jar="$work/cookies"
-curl -fsS -o /dev/null -c "$jar" -H "Origin: $base" \
-  --data-urlencode username=bench --data-urlencode password=violet-otter-tangent-42 \
-  --data-urlencode password_confirm=violet-otter-tangent-42 "$base/register/"
+bench_register "$base" "$jar" bench
 cargo run -q --release --locked --features ssr --example image_baseline -- "$work/12mp.jpg" >"$work/baseline.txt"
 # The gallery's cost does not depend on the uploads' format or size.
 gradient_png "$work/small.png" 640 480
-for i in $(seq 1 100); do
-  curl -fsS -o /dev/null -b "$jar" -H "Origin: $base" -H "Accept: application/json" \
-    -F "name=Image $i" -F "description=Benchmark image number $i" -F "image=@$work/small.png;type=image/png" \
-    "$base/upload/"
-done
+bench_upload "$base" "$jar" "$work/small.png" 100 "Benchmark image number"
 
 echo "==> one 12-megapixel JPEG over HTTP"
 upload_s=$(curl -fsS -o /dev/null -w '%{time_total}' -b "$jar" -H "Origin: $base" -H "Accept: application/json" \
   -F "name=Twelve megapixels" -F "description=4000 x 3000" -F "image=@$work/12mp.jpg;type=image/jpeg" "$base/upload/")
 
-cookie="$(awk '$6 == "cloudtalents_session" {print $6"="$7}' "$jar")"
+cookie="$(session_cookie "$jar")"
 curl -fsS -b "$jar" "$base/images/" >"$work/gallery.html"
 grep -c 'class="thumb"' "$work/gallery.html" >/dev/null
 
@@ -111,9 +101,7 @@ tti="$(node bench/tti.mjs "$base/images/" "$cookie" 7)"
 
 echo "==> a second user with 100 000 images (rows only): first and deep pages"
 big_jar="$work/big-cookies"
-curl -fsS -o /dev/null -c "$big_jar" -H "Origin: $base" \
-  --data-urlencode username=library --data-urlencode password=violet-otter-tangent-42 \
-  --data-urlencode password_confirm=violet-otter-tangent-42 "$base/register/"
+bench_register "$base" "$big_jar" library
 psql -q -h 127.0.0.1 -U postgres -d "$db" <<'SQL'
 INSERT INTO images (user_id, name, description, file_key, created_at, width, height, format, favourite)
 SELECT u.id, 'Photo ' || g, 'One of a large library', md5('library' || g),
@@ -122,7 +110,7 @@ FROM generate_series(1, 100000) AS g, users AS u WHERE u.username = 'library';
 ANALYZE images;
 ANALYZE users;
 SQL
-big_cookie="$(awk '$6 == "cloudtalents_session" {print $6"="$7}' "$big_jar")"
+big_cookie="$(session_cookie "$big_jar")"
 deep_id="$(psql -Atq -h 127.0.0.1 -U postgres -d "$db" -c "SELECT i.id FROM images i JOIN users u ON u.id = i.user_id \
   WHERE u.username = 'library' AND i.deleted_at IS NULL ORDER BY i.created_at DESC, i.id DESC OFFSET 95975 LIMIT 1")"
 curl -fsS -b "$big_jar" "$base/images/?after=$deep_id&page=4000" >"$work/deep.html"
@@ -176,9 +164,7 @@ open(sys.argv[1], 'wb').write(png)
 PY
 big_bytes=$(stat -c %s "$work/big.png")
 for u in $(seq 1 100); do
-  curl -fsS -o /dev/null -c "$work/jar$u" -H "Origin: $base" \
-    --data-urlencode "username=load$u" --data-urlencode password=violet-otter-tangent-42 \
-    --data-urlencode password_confirm=violet-otter-tangent-42 "$base/register/"
+  bench_register "$base" "$work/jar$u" "load$u"
 done
 rss_before_uploads=$(rss_kib)
 ( while kill -0 "$server_pid" 2>/dev/null; do rss_kib; sleep 0.05; done ) >"$work/rss-uploads.txt" &

@@ -19,39 +19,29 @@ server_pid=""
 dbs=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  for db in $dbs; do
-    psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-  done
+  for db in $dbs; do pg_drop "$db"; done
   rm -rf "$work"
 }
 trap cleanup EXIT
 gradient_png "$work/small.png" 640 480
 
+# Called in this shell, not a $( ) subshell, so that cleanup sees its
+# database and server.
 measure() { # store: prints "upload_ms gallery_rps gallery_p99 thumb_rps thumb_p99"
   local store="$1" db="cloudtalents_bench_${1}_$$"
   local port; port="$(free_port)"
   local base="http://127.0.0.1:$port" jar="$work/$store.jar"
   dbs="$dbs $db"
-  psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
-  DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_STORE="$store" MEDIA_ROOT="$work/media" \
-  S3_ENDPOINT="$TEST_S3_ENDPOINT" S3_BUCKET="$TEST_S3_BUCKET" S3_PREFIX="bench-$$" \
-  S3_ACCESS_KEY_ID="$TEST_S3_ACCESS_KEY_ID" S3_SECRET_ACCESS_KEY="$TEST_S3_SECRET_ACCESS_KEY" \
-  LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD RUST_LOG=warn SIGNUP=open SIGNUP_LIMIT=unlimited \
-    "$bin" >"$work/$store.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 100); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-  curl -fsS -o /dev/null -c "$jar" -H "Origin: $base" \
-    --data-urlencode username=bench --data-urlencode password=violet-otter-tangent-42 \
-    --data-urlencode password_confirm=violet-otter-tangent-42 "$base/register/"
+  pg_create "$db"
+  bench_serve "$bin" "$work/$store.log" "$base" DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" \
+    MEDIA_STORE="$store" MEDIA_ROOT="$work/media" S3_ENDPOINT="$TEST_S3_ENDPOINT" S3_BUCKET="$TEST_S3_BUCKET" \
+    S3_PREFIX="bench-$$" S3_ACCESS_KEY_ID="$TEST_S3_ACCESS_KEY_ID" S3_SECRET_ACCESS_KEY="$TEST_S3_SECRET_ACCESS_KEY"
+  bench_register "$base" "$jar" bench
   local started; started="$(date +%s%N)"
-  for i in $(seq 1 50); do
-    curl -fsS -o "$work/card.json" -b "$jar" -H "Origin: $base" -H "Accept: application/json" \
-      -F "name=Image $i" -F "description=Store benchmark" -F "image=@$work/small.png;type=image/png" \
-      "$base/upload/"
-  done
+  bench_upload "$base" "$jar" "$work/small.png" 50 "Store benchmark" "$work/card.json"
   local upload_ms=$(( ($(date +%s%N) - started) / 50000000 ))
   local thumb; thumb="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["thumb_400_url"])' "$work/card.json")"
-  local cookie; cookie="$(awk '$6 == "cloudtalents_session" {print $6"="$7}' "$jar")"
+  local cookie; cookie="$(session_cookie "$jar")"
   local gallery; gallery="$(wrk -t2 -c64 -d10s --latency -H "Cookie: $cookie" "$base/images/" 2>&1)"
   local media; media="$(wrk -t2 -c64 -d10s --latency -H "Cookie: $cookie" "$base$thumb" 2>&1)"
   grep -q "Non-2xx" <<<"$media$gallery" && { echo "bench: non-2xx answers for $store" >&2; exit 1; }
@@ -60,8 +50,10 @@ measure() { # store: prints "upload_ms gallery_rps gallery_p99 thumb_rps thumb_p
 }
 
 echo "==> media store: folder, then S3 bucket (SeaweedFS on this machine)"
-read -r f_up f_rps f_p99 f_mrps f_mp99 <<<"$(measure file)"
-read -r s_up s_rps s_p99 s_mrps s_mp99 <<<"$(measure s3)"
+measure file >"$work/file.txt"
+measure s3 >"$work/s3.txt"
+read -r f_up f_rps f_p99 f_mrps f_mp99 <"$work/file.txt"
+read -r s_up s_rps s_p99 s_mrps s_mp99 <"$work/s3.txt"
 echo
 echo "| media store | folder (MEDIA_STORE=file) | S3 bucket (MEDIA_STORE=s3, SeaweedFS) |"
 echo "| --- | --- | --- |"

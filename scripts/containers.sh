@@ -44,13 +44,16 @@ cleanup() {
     for p in "${projects[@]}"; do compose_in "$p" logs --no-color --tail 40 >&2; done
     echo "--- dockerd log" >&2
     engine_log 20 >&2
-    # Last, where a CI log's tail shows it: which tests failed, and how.
+    # Last, where a CI log's tail shows it: which tests failed, and how
+    # (the log of a Playwright run is kept only when it failed).
     if [ -s "$work/playwright.log" ]; then
       echo "--- Playwright's failures" >&2
       grep -E '^ +[0-9]+\) \[|Error:|Expected|Received|Timeout|^ +[0-9]+ (failed|flaky|passed)' "$work/playwright.log" \
         | head -n 60 >&2
     fi
   fi
+  # `fail` may have run in a $( ) subshell: its reason is in a file.
+  failure="$(head -n 1 "$work/failure" 2>/dev/null || true)"
   # The run's containers, networks, volumes and the app and nginx images it
   # built; the build cache keeps their layers, within bounds.
   for p in "${projects[@]}"; do COMPOSE_PROFILES=s3 compose_in "$p" down --volumes --remove-orphans --rmi local --timeout 5 >/dev/null 2>&1; done
@@ -65,8 +68,7 @@ cleanup() {
   exit "$status"
 }
 trap cleanup EXIT
-failure=""
-fail() { failure="$*"; echo "containers: FAILED: $*" >&2; exit 1; }
+fail() { echo "$*" >>"$work/failure"; echo "containers: FAILED: $*" >&2; exit 1; }
 not() { ! "$@"; }
 
 engine_start || fail "dockerd"
@@ -121,10 +123,11 @@ up() { # services...
   compose up --detach --wait --wait-timeout 180 "$@" || fail "compose up --wait"
   echo "    up --wait: $((SECONDS - t0)) s"
 }
+# Playwright's output, also in $work/playwright.log until it passes.
+playwright() { npx playwright test "$@" 2>&1 | tee "$work/playwright.log" && rm -f "$work/playwright.log"; }
 deployment_test() { # phase user
   DEPLOYMENT_PHASE="$1" DEPLOYMENT_USER="$2" BASE_URL="$base" \
-    npx playwright test -c end2end/deployment.config.ts 2>&1 | tee -a "$work/playwright.log" \
-    || fail "Playwright deployment test, $1 ($2)"
+    playwright -c end2end/deployment.config.ts || fail "Playwright deployment test, $1 ($2)"
 }
 
 # Logs USER in with curl into cookie jar FILE.
@@ -147,7 +150,7 @@ first_media() { # jar
 # (nginx acts on what it says).
 app_media_headers() { # jar
   local media cookie
-  media="$(first_media "$1")"
+  media="$(first_media "$1")" || exit 1
   cookie="$(awk '!/^#/ || /^#HttpOnly_/ {if (NF >= 7) printf "%s=%s; ", $6, $7}' "$1")"
   docker run --rm --network "${project}_internal" -e MEDIA="$media" -e COOKIE="$cookie" \
     cloudtalents-test/debian:bookworm-slim bash -c \
@@ -175,8 +178,7 @@ echo "==> Playwright suite through nginx ($base)"
 export E2E_ADMIN="e2e_admin_$$" E2E_ADMIN_PASSWORD="amber-falcon-orchard-93"
 echo "$E2E_ADMIN_PASSWORD" | compose exec -T --index 1 app /app/cloudtalents create-user --admin "$E2E_ADMIN" \
   || fail "create-user --admin in the app container"
-BASE_URL="$base" npx playwright test -c end2end 2>&1 | tee -a "$work/playwright.log" \
-  || fail "Playwright through the containers"
+BASE_URL="$base" playwright -c end2end || fail "Playwright through the containers"
 user="deploy$$"
 deployment_test seed "$user"
 jar="$work/jar"

@@ -1,5 +1,5 @@
 # Shell helpers for the native topology tests (scripts/topology.sh,
-# scripts/replicas.sh) and the benchmarks; sourced, not run.
+# scripts/replicas.sh) and the benchmarks (bench/); sourced, not run.
 
 # A free TCP port on loopback.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -11,6 +11,10 @@ check() {
   local what="$1"; shift
   if "$@"; then checks=$((checks + 1)); else fail "$what"; fi
 }
+
+# `pg_create DB` / `pg_drop DB`: a database on the Postgres at 127.0.0.1:5432.
+pg_create() { psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $1" >/dev/null; }
+pg_drop() { psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null 2>&1 || true; }
 
 # `header FILE NAME`: the value of header NAME in a `curl -D` dump.
 header() {
@@ -28,3 +32,50 @@ def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zl
 open(path, 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b''))
 PY
 }
+
+# ---- the benchmarks' server and data (bench/run.sh, bench/s3.sh,
+# bench/profile.sh) -----------------------------------------------------
+
+# `bench_serve BIN LOG BASE [NAME=value...] [-- WRAPPER...]`: the release
+# server on BASE's address (production settings, open sign-up), with the
+# given variables and under WRAPPER (valgrind, say), in the background as
+# $server_pid; returns once /healthz answers, or fails with its log.
+bench_serve() {
+  local bin="$1" log="$2" base="$3"; shift 3
+  local vars=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do vars+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  env LEPTOS_SITE_ADDR="${base#http://}" LEPTOS_ENV=PROD RUST_LOG=warn SIGNUP=open SIGNUP_LIMIT=unlimited \
+    "${vars[@]}" "$@" "$bin" >>"$log" 2>&1 &
+  server_pid=$!
+  local _
+  for _ in $(seq 1 600); do
+    curl -fsS "$base/healthz" >/dev/null 2>&1 && return 0
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "the server at $base did not start:" >&2
+  tail -n 30 "$log" >&2
+  return 1
+}
+
+# `bench_register BASE JAR USERNAME`: signs USERNAME up, its session in JAR.
+bench_register() {
+  curl -fsS -o /dev/null -c "$2" -H "Origin: $1" \
+    --data-urlencode "username=$3" --data-urlencode password=violet-otter-tangent-42 \
+    --data-urlencode password_confirm=violet-otter-tangent-42 "$1/register/"
+}
+
+# `bench_upload BASE JAR FILE COUNT DESCRIPTION [CARD]`: uploads FILE (a
+# PNG) COUNT times, one after another, as "Image N" described
+# "DESCRIPTION N"; the last answer's JSON card goes to CARD if given.
+bench_upload() {
+  local i
+  for i in $(seq 1 "$4"); do
+    curl -fsS -o "${6:-/dev/null}" -b "$2" -H "Origin: $1" -H "Accept: application/json" \
+      -F "name=Image $i" -F "description=$5 $i" -F "image=@$3;type=image/png" "$1/upload/"
+  done
+}
+
+# `session_cookie JAR`: the session cookie in JAR as a Cookie header's value.
+session_cookie() { awk '$6 == "cloudtalents_session" {print $6"="$7}' "$1"; }

@@ -31,7 +31,7 @@ cleanup() {
   for pid in "$load_pid" "$a_pid" "$b_pid" "$nginx_pid"; do
     [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   done
-  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
+  pg_drop "$db"
   rm -rf "$work"
   exit "$status"
 }
@@ -43,7 +43,7 @@ fail() {
 }
 
 scripts/postgres-up.sh 127.0.0.1 5432
-psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
+pg_create "$db"
 prefix="replicas-$$"
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_STORE=s3 \
   S3_ENDPOINT="$TEST_S3_ENDPOINT" S3_BUCKET="$TEST_S3_BUCKET" S3_PREFIX="$prefix" \

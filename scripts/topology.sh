@@ -32,7 +32,7 @@ cleanup() {
   for pid in "$app_pid" "$nginx_pid" "$tls_nginx_pid" "$stub_pid"; do
     [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   done
-  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
+  pg_drop "$db"
   rm -rf "$work"
   exit "$status"
 }
@@ -56,7 +56,7 @@ NGINX_CONF_DIR=/etc/nginx CLIENT_MAX_BODY_SIZE="$(awk -F= '/CLIENT_MAX_BODY_SIZE
 nginx -t -q -c "$work/nginx.conf" -p "$work/nginx" || fail "nginx -t"
 
 scripts/postgres-up.sh 127.0.0.1 5432
-psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
+pg_create "$db"
 # As compose sets them (compose.yaml + .env.app.example).
 DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_ROOT="$work/media" \
 LEPTOS_SITE_ADDR="127.0.0.1:$app_port" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
