@@ -21,17 +21,7 @@ bin="${CARGO_TARGET_DIR:-target}/release/cloudtalents"
 out="${PROFILE_OUT:-target/profile}"
 requests=20
 
-work="$(mktemp -d)"
-db="cloudtalents_profile_$$"
-port="$(free_port)"
-base="http://127.0.0.1:$port"
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  pg_drop "$db"
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workspace profile
 
 # One worker thread: the profile is one request after another.
 settings=(DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_ROOT="$work/media" TOKIO_WORKER_THREADS=1)

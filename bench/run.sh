@@ -32,19 +32,9 @@ done
 bin="${CARGO_TARGET_DIR:-target}/release/cloudtalents"
 [ -x "$bin" ] || { echo "bench: build first (make build)" >&2; exit 1; }
 
-work="$(mktemp -d)"
-db="cloudtalents_bench_$$"
-port="$(free_port)"
+bench_workspace bench
 nginx_port="$(free_port)"
-base="http://127.0.0.1:$port"
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
-  pg_drop "$db"
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_cleanup_more() { [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; }
 
 pg_create "$db"
 bench_serve "$bin" "$work/server.log" "$base" DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" MEDIA_ROOT="$work/media"

@@ -36,6 +36,24 @@ PY
 # ---- the benchmarks' server and data (bench/run.sh, bench/s3.sh,
 # bench/profile.sh) -----------------------------------------------------
 
+# `bench_workspace NAME`: a run's $work folder, $db name (made with
+# pg_create), $base address on a free port and $server_pid (empty), and an
+# EXIT trap that calls `bench_cleanup_more` if the script defines one, then
+# stops the server, drops $db and removes $work.
+bench_workspace() {
+  work="$(mktemp -d)"
+  db="cloudtalents_${1}_$$"
+  base="http://127.0.0.1:$(free_port)"
+  server_pid=""
+  trap bench_cleanup EXIT
+}
+bench_cleanup() {
+  if declare -F bench_cleanup_more >/dev/null; then bench_cleanup_more || true; fi
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  pg_drop "$db"
+  rm -rf "$work"
+}
+
 # `bench_serve BIN LOG BASE [NAME=value...] [-- WRAPPER...]`: the release
 # server on BASE's address (production settings, open sign-up), with the
 # given variables and under WRAPPER (valgrind, say), in the background as
