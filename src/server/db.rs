@@ -5,7 +5,7 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, Statement, TransactionTrait,
+    DbErr, RuntimeErr, Statement, TransactionTrait,
 };
 
 use super::config::DatabaseUrl;
@@ -47,17 +47,39 @@ pub async fn connect_and_migrate(url: &DatabaseUrl) -> Result<DatabaseConnection
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
         });
-    let db = Database::connect(options)
-        .await
-        .map_err(|source| DbStartError::Connect {
-            url: url.clone(),
-            source,
-        })?;
+    // Processes opening one new SQLite file together race to switch it to
+    // WAL, which needs the file to themselves and does not wait out the
+    // busy timeout: the losers get "database is locked", and try again.
+    let mut retries = 50;
+    let db = loop {
+        match Database::connect(options.clone()).await {
+            Err(err) if retries > 0 && is_sqlite_busy(&err) => {
+                retries -= 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            result => {
+                break result.map_err(|source| DbStartError::Connect {
+                    url: url.clone(),
+                    source,
+                })?
+            }
+        }
+    };
     migrate(&db).await.map_err(|source| DbStartError::Migrate {
         url: url.clone(),
         source,
     })?;
     Ok(db)
+}
+
+/// SQLite's SQLITE_BUSY ("database is locked").
+fn is_sqlite_busy(err: &DbErr) -> bool {
+    match err {
+        DbErr::Conn(RuntimeErr::SqlxError(sea_orm::sqlx::Error::Database(db))) => {
+            db.code().as_deref() == Some("5")
+        }
+        _ => false,
+    }
 }
 
 /// Any number to name our lock among the database's advisory locks.
