@@ -5,9 +5,9 @@
 
 use std::io::Cursor;
 
+use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use image::{
     codecs::{jpeg::JpegEncoder, png::PngEncoder},
-    imageops::FilterType,
     DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits,
 };
 
@@ -148,10 +148,11 @@ pub fn process(bytes: &[u8], limits: &UploadLimits) -> Result<Processed, ImageEr
     // Each copy is made from the one before (display → 800 → 400): cheaper
     // than resizing the full image three times, and as sharp.
     let mut source = img;
+    let mut resizer = Resizer::new();
     for variant in Variant::ALL {
         let side = variant.side();
         let copy = if source.width() > side || source.height() > side {
-            source.resize(side, side, FilterType::CatmullRom)
+            fit_within(&source, side, &mut resizer)?
         } else {
             source.clone()
         };
@@ -227,6 +228,38 @@ pub fn jpeg_is_complete(bytes: &[u8]) -> bool {
     false
 }
 
+/// `source` scaled down to fit within `side` × `side`, keeping its aspect
+/// ratio, as `DynamicImage::resize` would. fast_image_resize works on the
+/// 8-bit pixels themselves, where the image crate keeps a float copy of the
+/// whole image between its two passes (77 MB for a 12 MP photo, per upload
+/// being processed): several times faster, and that memory is not needed.
+fn fit_within(
+    source: &DynamicImage,
+    side: u32,
+    resizer: &mut Resizer,
+) -> Result<DynamicImage, ImageError> {
+    let (width, height) = fitted_size(source.width(), source.height(), side);
+    let mut copy = DynamicImage::new(width, height, source.color());
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom));
+    // Source and copy are both RGB8 or both RGBA8: a failure is a bug.
+    resizer
+        .resize(source, &mut copy, &options)
+        .map_err(|_| ImageError::Corrupt("resized"))?;
+    Ok(copy)
+}
+
+/// The size of `width` × `height` scaled to fit within `side` × `side`
+/// (rounded, at least one pixel), the same as the image crate's.
+fn fitted_size(width: u32, height: u32, side: u32) -> (u32, u32) {
+    let ratio = f64::min(
+        f64::from(side) / f64::from(width),
+        f64::from(side) / f64::from(height),
+    );
+    // At most `side`, so it fits in a u32.
+    let scale = |n: u32| ((f64::from(n) * ratio).round() as u32).max(1);
+    (scale(width), scale(height))
+}
+
 fn encode(img: &DynamicImage, png: bool) -> Result<Vec<u8>, ImageError> {
     let mut out = Vec::new();
     let result = if png {
@@ -243,7 +276,7 @@ fn encode(img: &DynamicImage, png: bool) -> Result<Vec<u8>, ImageError> {
 mod tests {
     use image::{DynamicImage, ImageBuffer, LumaA, Rgb, Rgba};
 
-    use super::{declared_pixels, has_transparency};
+    use super::{declared_pixels, fit_within, fitted_size, has_transparency};
 
     #[test]
     fn the_header_tells_the_pixels_without_decoding() {
@@ -267,5 +300,78 @@ mod tests {
         assert!(has_transparency(&DynamicImage::ImageLumaA16(grey)));
         let rgb = ImageBuffer::from_pixel(2, 2, Rgb([1u8, 2, 3]));
         assert!(!has_transparency(&DynamicImage::ImageRgb8(rgb)));
+    }
+
+    #[test]
+    fn the_fitted_size_is_the_image_crates() {
+        for (width, height) in [
+            (4000, 3000),
+            (3000, 4000),
+            (37, 5),
+            (5, 37),
+            (401, 400),
+            (1, 900),
+            (64, 64),
+        ] {
+            let theirs = DynamicImage::new_rgb8(width, height).resize(
+                16,
+                16,
+                image::imageops::FilterType::Nearest,
+            );
+            assert_eq!(
+                fitted_size(width, height, 16),
+                (theirs.width(), theirs.height()),
+                "{width} × {height}"
+            );
+        }
+    }
+
+    /// Against the image crate's own CatmullRom resize of the same photo-like
+    /// gradient: the same size and colour type, every channel in place, the
+    /// same pixels within a few levels.
+    #[test]
+    fn a_resized_copy_matches_the_image_crates() {
+        let mut resizer = fast_image_resize::Resizer::new();
+        let rgb = DynamicImage::ImageRgb8(ImageBuffer::from_fn(300, 200, |x, y| {
+            Rgb([
+                (x * 255 / 299) as u8,
+                (y * 255 / 199) as u8,
+                ((x + y) / 2) as u8,
+            ])
+        }));
+        let rgba = DynamicImage::ImageRgba8(ImageBuffer::from_fn(300, 200, |x, y| {
+            Rgba([
+                (x * 255 / 299) as u8,
+                40,
+                (y * 255 / 199) as u8,
+                (90 + y * 165 / 199) as u8,
+            ])
+        }));
+        for source in [rgb, rgba] {
+            let ours = fit_within(&source, 120, &mut resizer).unwrap();
+            let theirs = source.resize(120, 120, image::imageops::FilterType::CatmullRom);
+            assert_eq!(ours.color(), source.color());
+            assert_eq!(
+                (ours.width(), ours.height()),
+                (theirs.width(), theirs.height())
+            );
+            let (ours, theirs) = (ours.as_bytes(), theirs.as_bytes());
+            let differences: Vec<u8> = ours
+                .iter()
+                .zip(theirs)
+                .map(|(a, b)| a.abs_diff(*b))
+                .collect();
+            let worst = differences.iter().max().copied().unwrap_or(0);
+            let mean =
+                differences.iter().map(|&d| f64::from(d)).sum::<f64>() / differences.len() as f64;
+            // Edges and alpha are weighted a little differently (fast_image_resize
+            // resizes RGBA premultiplied): a few levels at most, under one on average.
+            // A swapped channel or a shifted row is off by tens.
+            assert!(
+                worst <= 8 && mean < 1.0,
+                "{:?}: worst {worst}, mean {mean:.2}",
+                source.color()
+            );
+        }
     }
 }
