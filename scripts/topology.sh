@@ -127,6 +127,17 @@ check "/pkg/ precompressed gzip" test "$(header "$work/h4" Content-Encoding)" = 
 check "/pkg/ gzip is the build's .gz file, not compressed per request" \
   test "$(header "$work/h4" Content-Length)" = "$(stat -c %s "target/site$js.gz")"
 check "/pkg/ has the security headers too" test "$(header "$work/h4" X-Content-Type-Options)" = nosniff
+# A browser that takes brotli gets the build's .br file (brotli_static),
+# for the JS and for the WASM, the biggest download of a first visit.
+wasm="$(curl -fsS "$base/" | grep -o '/pkg/cloudtalents\.[A-Za-z0-9_-]*\.wasm' | head -n1)"
+check "the page names its WASM" test -n "$wasm"
+for file in "$js" "$wasm"; do
+  curl -sS -D "$work/hbr" -o /dev/null -H "Accept-Encoding: gzip, deflate, br" "$base$file"
+  check "/pkg/ ${file##*.} in brotli to a browser that takes it" test "$(header "$work/hbr" Content-Encoding)" = br
+  check "/pkg/ ${file##*.} brotli is the build's .br file" \
+    test "$(header "$work/hbr" Content-Length)" = "$(stat -c %s "target/site$file.br")"
+  check "/pkg/ ${file##*.} says it varies by Accept-Encoding" grep -qi "^vary:.*accept-encoding" "$work/hbr"
+done
 check "no HSTS on /pkg/ over http" test -z "$(header "$work/h4" Strict-Transport-Security)"
 
 # Anyone can send X-Forwarded-Proto; this nginx trusts no TLS terminator.
