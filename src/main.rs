@@ -16,9 +16,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// No transparent huge pages for this process, before the runtime's threads
 /// allocate: with them, mimalloc's arenas were backed in 2 MiB pages that
-/// stayed resident after the memory was freed (peak RSS 150 → 105 MiB in
-/// `make bench`'s gallery, same req/s). mimalloc's `no_thp` stops it asking
-/// for them; this also covers kernels whose THP mode is "always".
+/// stayed resident after the memory was freed (peak RSS over sign-up, 100
+/// uploads, a 12 MP upload and the gallery under wrk: 146–168 → 110–120 MiB,
+/// same req/s). mimalloc's `no_thp` stops it asking for them; this also
+/// covers kernels whose THP mode is "always".
 fn disable_transparent_huge_pages() {
     // SAFETY: PR_SET_THP_DISABLE takes one integer argument and only sets a
     // flag of this process; a failure (an old kernel) changes nothing.
