@@ -172,8 +172,9 @@ check "nginx runs as uid 101" test "$(compose exec -T nginx id -u)" = 101
 check "the media volume is the app user's on first mount" \
   test "$(compose exec -T --index 1 app stat -c %u:%g /app/media)" = 10001:10001
 check "nginx mounts the media volume read-only" test "$(mount_rw nginx /media)" = false
-wasm="$(curl -fsS --max-time 10 "$base/" | grep -o '/pkg/cloudtalents\.[A-Za-z0-9_-]*\.wasm' | head -n1)" \
-  || fail "reading the home page through nginx"
+curl -fsS --max-time 10 -o "$work/home.html" "$base/" || fail "reading the home page through nginx"
+wasm="$(pkg_file wasm <"$work/home.html")"
+check "the home page through nginx names its WASM" test -n "$wasm"
 curl -fsS --max-time 10 -o /dev/null -D "$work/wasm.headers" -H "Accept-Encoding: br" "$base$wasm" \
   || fail "fetching $wasm through nginx"
 check "nginx's image sends the WASM as the build's brotli file" \

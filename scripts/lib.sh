@@ -21,6 +21,10 @@ header() {
   awk -v h="$(tr 'A-Z' 'a-z' <<<"$2")" 'tolower($0) ~ "^"h":" {sub(/^[^:]*: */, ""); sub(/\r$/, ""); print; exit}' "$1"
 }
 
+# `pkg_file EXT < PAGE`: the first /pkg/ file of the app's bundle with
+# extension EXT (js, wasm) that the HTML page on stdin names; empty if none.
+pkg_file() { grep -o "/pkg/cloudtalents\.[A-Za-z0-9_-]*\.$1" | head -n1 || true; }
+
 # `gradient_png FILE WIDTH HEIGHT`: a small RGB gradient PNG, made without
 # any image library.
 gradient_png() {

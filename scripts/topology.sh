@@ -116,8 +116,11 @@ for h in "X-Content-Type-Options: nosniff" "Referrer-Policy: same-origin" "X-Fra
 done
 check "page CSP forbids framing" grep -qi "^content-security-policy:.*frame-ancestors 'none'" "$work/h3"
 check "no HSTS over http" test -z "$(header "$work/h3" Strict-Transport-Security)"
-js="$(grep -ho '/pkg/cloudtalents\.[A-Za-z0-9_-]*\.js' "$work/h3" /dev/null | head -n1 || true)"
-[ -n "$js" ] || js="$(curl -fsS "$base/" | grep -o '/pkg/cloudtalents\.[A-Za-z0-9_-]*\.js' | head -n1)"
+curl -fsS -o "$work/home.html" "$base/"
+js="$(pkg_file js <"$work/home.html")"
+wasm="$(pkg_file wasm <"$work/home.html")"
+check "the page names its JS" test -n "$js"
+check "the page names its WASM" test -n "$wasm"
 curl -sS -D "$work/h4" -o /dev/null -H "Accept-Encoding: gzip" "$base$js"
 check "/pkg/ is served by nginx, cached a year" grep -qi "^cache-control:.*max-age=31536000" "$work/h4"
 check "/pkg/ is immutable" grep -qi "^cache-control:.*immutable" "$work/h4"
@@ -129,8 +132,6 @@ check "/pkg/ gzip is the build's .gz file, not compressed per request" \
 check "/pkg/ has the security headers too" test "$(header "$work/h4" X-Content-Type-Options)" = nosniff
 # A browser that takes brotli gets the build's .br file (brotli_static),
 # for the JS and for the WASM, the biggest download of a first visit.
-wasm="$(curl -fsS "$base/" | grep -o '/pkg/cloudtalents\.[A-Za-z0-9_-]*\.wasm' | head -n1)"
-check "the page names its WASM" test -n "$wasm"
 for file in "$js" "$wasm"; do
   curl -sS -D "$work/hbr" -o /dev/null -H "Accept-Encoding: gzip, deflate, br" "$base$file"
   check "/pkg/ ${file##*.} in brotli to a browser that takes it" test "$(header "$work/hbr" Content-Encoding)" = br
