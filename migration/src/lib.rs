@@ -18,6 +18,7 @@ mod m20261129_000010_create_invitations;
 mod m20261129_000011_add_two_factor;
 mod m20261129_000012_create_activity;
 mod m20261129_000013_keep_gallery_counts;
+mod m20261130_000014_sessions_by_user;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000011_add_two_factor::Migration),
             Box::new(m20261129_000012_create_activity::Migration),
             Box::new(m20261129_000013_keep_gallery_counts::Migration),
+            Box::new(m20261130_000014_sessions_by_user::Migration),
         ]
     }
 }

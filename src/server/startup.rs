@@ -26,8 +26,6 @@ pub enum StartError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Db(#[from] DbStartError),
-    #[error("DATABASE_URL: could not prepare the sessions table: {0}")]
-    Sessions(sea_orm::sqlx::Error),
     #[error("LEPTOS_SITE_ADDR {addr}: cannot listen there: {source}")]
     Bind {
         addr: std::net::SocketAddr,
@@ -80,9 +78,7 @@ pub async fn build_state(
     let library = open_library(&config).await?;
     let secret_key = SecretKey::load(&config.secret_key)?;
     let db = open_database(&config).await?;
-    let session_store = DbSessionStore::new(&db, config.database_url.kind())
-        .await
-        .map_err(StartError::Sessions)?;
+    let session_store = DbSessionStore::new(&db, config.database_url.kind());
     Ok(AppState {
         leptos_options,
         db,

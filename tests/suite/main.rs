@@ -15,6 +15,7 @@ mod images;
 mod import;
 mod organise;
 mod paging;
+mod sessions;
 mod settings;
 mod shares;
 mod storage;

@@ -6,4 +6,5 @@ pub mod client_ip;
 pub mod csrf;
 pub mod password;
 pub mod session;
+mod session_store;
 pub mod throttle;

@@ -3,7 +3,6 @@
 
 use std::{sync::Arc, time::Duration};
 
-use async_trait::async_trait;
 use axum::{
     extract::{Request, State},
     middleware::Next,
@@ -13,90 +12,13 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use serde::{Deserialize, Serialize};
 use tower_sessions::{
     cookie::{time, SameSite},
-    session::{Id, Record},
-    session_store::{self, ExpiredDeletion},
-    Expiry, Session, SessionManagerLayer, SessionStore,
-};
-use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
-
-use crate::{
-    entities::user,
-    model::user::CurrentUser,
-    server::config::{Config, DatabaseKind},
+    session_store::ExpiredDeletion,
+    Expiry, Session, SessionManagerLayer,
 };
 
-/// The session store of whichever database the app runs on.
-#[derive(Clone, Debug)]
-pub enum DbSessionStore {
-    Sqlite(SqliteStore),
-    Postgres(PostgresStore),
-}
-
-/// The same call on whichever store this is.
-macro_rules! on_store {
-    ($self:expr, $store:ident => $call:expr) => {
-        match $self {
-            DbSessionStore::Sqlite($store) => $call,
-            DbSessionStore::Postgres($store) => $call,
-        }
-    };
-}
-
-impl DbSessionStore {
-    /// Uses the app's own pool and creates the `sessions` table if missing.
-    pub async fn new(
-        db: &DatabaseConnection,
-        kind: &DatabaseKind,
-    ) -> Result<Self, sea_orm::sqlx::Error> {
-        let store = match kind {
-            DatabaseKind::Sqlite => DbSessionStore::Sqlite(
-                SqliteStore::new(db.get_sqlite_connection_pool().clone())
-                    .with_table_name("sessions")
-                    .expect("a valid table name"),
-            ),
-            DatabaseKind::Postgres => DbSessionStore::Postgres(
-                PostgresStore::new(db.get_postgres_connection_pool().clone())
-                    .with_schema_name("public")
-                    .expect("a valid schema name")
-                    .with_table_name("sessions")
-                    .expect("a valid table name"),
-            ),
-        };
-        // Replicas starting together must not create the table twice.
-        crate::server::db::with_migration_lock(db, async {
-            on_store!(&store, s => s.migrate().await)
-        })
-        .await
-        .map_err(|e| sea_orm::sqlx::Error::Protocol(e.to_string()))??;
-        Ok(store)
-    }
-}
-
-#[async_trait]
-impl SessionStore for DbSessionStore {
-    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        on_store!(self, s => s.create(record).await)
-    }
-
-    async fn save(&self, record: &Record) -> session_store::Result<()> {
-        on_store!(self, s => s.save(record).await)
-    }
-
-    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        on_store!(self, s => s.load(id).await)
-    }
-
-    async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        on_store!(self, s => s.delete(id).await)
-    }
-}
-
-#[async_trait]
-impl ExpiredDeletion for DbSessionStore {
-    async fn delete_expired(&self) -> session_store::Result<()> {
-        on_store!(self, s => s.delete_expired().await)
-    }
-}
+pub use super::session_store::DbSessionStore;
+use super::session_store::{SessionUser, AUTH_KEY, SESSION_USER_KEY};
+use crate::{entities::user, model::user::CurrentUser, server::config::Config};
 
 pub const SESSION_COOKIE: &str = "cloudtalents_session";
 
@@ -120,8 +42,6 @@ pub fn spawn_expired_deletion(store: DbSessionStore, period: Duration) {
         }
     });
 }
-
-const AUTH_KEY: &str = "auth";
 
 /// What the session remembers about a login.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -267,16 +187,25 @@ async fn current_user(
         .timestamp_millis()
         .saturating_sub(auth.login_at_ms);
     let expired = age_ms < 0 || age_ms as u128 > absolute_lifetime.as_millis();
-    let user = user::Entity::find_by_id(auth.user_id).one(db).await?;
+    // The store read the user with the session; a session saved before the
+    // store kept its user's id has none, so its user is read here.
+    let user = match session.get::<SessionUser>(SESSION_USER_KEY).await? {
+        Some(user) if user.id == auth.user_id => Some(user),
+        _ => user::Entity::find_by_id(auth.user_id)
+            .one(db)
+            .await?
+            .map(SessionUser::from),
+    };
     match user {
         Some(u) if !expired && u.is_active && u.session_epoch == auth.epoch => {
+            let kept = KeptImages(u.image_count.max(0) as u64);
             let user = CurrentUser {
                 id: u.id,
                 username: u.username,
                 is_admin: u.is_admin,
-                must_set_up_two_factor: config.require_two_factor && u.totp_secret.is_none(),
+                must_set_up_two_factor: config.require_two_factor && !u.has_totp,
             };
-            Ok(Some((user, KeptImages(u.image_count.max(0) as u64))))
+            Ok(Some((user, kept)))
         }
         _ => {
             session.flush().await?;

@@ -1,0 +1,158 @@
+//! The session store over real HTTP, on each database: a session's row
+//! names its user, who is read with it; rows without one (as the sqlx store
+//! wrote them) still work; what is read with a session is never stored.
+
+use crate::common;
+
+use common::{TestApp, TestDb};
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, Statement};
+use tower_sessions::{
+    cookie::time::{Duration, OffsetDateTime},
+    session::{Id, Record},
+    SessionStore,
+};
+
+on_each_backend! {
+    a_session_is_read_with_its_user => a_session_is_read_with_its_user;
+    a_new_session_never_takes_an_existing_id => a_new_session_never_takes_an_existing_id;
+}
+
+const PASSWORD: &str = "violet-otter-tangent-42";
+const NEW_PASSWORD: &str = "cobalt-heron-meadow-77";
+
+async fn execute(app: &TestApp, sql: &str) {
+    let db = &app.state.db;
+    db.execute(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap();
+}
+
+/// Each session row: its user column (`None` for NULL) and its stored bytes.
+async fn session_rows(app: &TestApp) -> Vec<(Option<i32>, Vec<u8>)> {
+    let db = &app.state.db;
+    let rows = db
+        .query_all(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT user_id, data FROM sessions",
+        ))
+        .await
+        .unwrap();
+    rows.iter()
+        .map(|r| {
+            (
+                r.try_get("", "user_id").unwrap(),
+                r.try_get("", "data").unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The name the navigation bar shows, if the gallery answers at all.
+async fn who_is_logged_in(app: &TestApp) -> Option<String> {
+    let res = app.get("/images/").await;
+    if res.status() != StatusCode::OK {
+        return None;
+    }
+    let html = res.text().await.unwrap();
+    let at = html.find("class=\"username\"")?;
+    let name = &html[at..];
+    let name = &name[name.find('>')? + 1..];
+    Some(name[..name.find('<')?].to_owned())
+}
+
+async fn a_session_is_read_with_its_user(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.sign_up_in_new_browser("bob", "").await;
+    app.sign_up("ada").await;
+    let (ada, bob) = (app.user_named("ada").await, app.user_named("bob").await);
+    let mut users: Vec<_> = session_rows(&app).await.into_iter().map(|r| r.0).collect();
+    users.sort();
+    let mut expected = vec![Some(ada.id), Some(bob.id)];
+    expected.sort();
+    assert_eq!(users, expected, "each row names its user");
+    assert_eq!(who_is_logged_in(&app).await.as_deref(), Some("ada"));
+
+    // A row that names no user (written before the column) still logs in.
+    execute(
+        &app,
+        &format!(
+            "UPDATE sessions SET user_id = NULL WHERE user_id = {}",
+            ada.id
+        ),
+    )
+    .await;
+    assert_eq!(who_is_logged_in(&app).await.as_deref(), Some("ada"));
+
+    // The login record decides who this is, not the column: a row naming
+    // another user is read as its own user.
+    execute(
+        &app,
+        &format!(
+            "UPDATE sessions SET user_id = {} WHERE user_id IS NULL",
+            bob.id
+        ),
+    )
+    .await;
+    assert_eq!(who_is_logged_in(&app).await.as_deref(), Some("ada"));
+
+    // A save writes the column again and stores nothing it was read with.
+    let res = app
+        .post_form(
+            "/account/",
+            &[
+                ("old_password", PASSWORD),
+                ("new_password", NEW_PASSWORD),
+                ("new_password_confirm", NEW_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "password changed");
+    let rows = session_rows(&app).await;
+    let ada_rows: Vec<_> = rows.iter().filter(|r| r.0 == Some(ada.id)).collect();
+    assert_eq!(ada_rows.len(), 1, "ada's session names her again");
+    let holds = |data: &[u8], what: &str| data.windows(what.len()).any(|w| w == what.as_bytes());
+    for (_, data) in &rows {
+        assert!(
+            !holds(data, "__session_user"),
+            "what a load read is not stored"
+        );
+    }
+    assert!(
+        holds(&ada_rows[0].1, "user_id"),
+        "the login record is stored"
+    );
+    assert_eq!(who_is_logged_in(&app).await.as_deref(), Some("ada"));
+
+    // A user disabled since the login is logged out on the next request,
+    // through the user read with the session.
+    execute(
+        &app,
+        &format!("UPDATE users SET is_active = FALSE WHERE id = {}", ada.id),
+    )
+    .await;
+    assert_eq!(who_is_logged_in(&app).await, None);
+    assert!(
+        session_rows(&app).await.iter().all(|r| r.0 != Some(ada.id)),
+        "the disabled user's session is deleted"
+    );
+}
+
+async fn a_new_session_never_takes_an_existing_id(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let store = &app.state.session_store;
+    let record = |note: &str| Record {
+        id: Id(7),
+        data: [("note".to_owned(), serde_json::json!(note))].into(),
+        expiry_date: OffsetDateTime::now_utc() + Duration::hours(1),
+    };
+    let mut first = record("first");
+    store.create(&mut first).await.unwrap();
+    assert_eq!(first.id, Id(7));
+    let mut second = record("second");
+    store.create(&mut second).await.unwrap();
+    assert_ne!(second.id, Id(7), "the taken id is drawn again");
+    let note = |record: Option<Record>| record.unwrap().data["note"].clone();
+    assert_eq!(note(store.load(&Id(7)).await.unwrap()), "first");
+    assert_eq!(note(store.load(&second.id).await.unwrap()), "second");
+}
