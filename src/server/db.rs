@@ -5,10 +5,10 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, RuntimeErr, Statement, TransactionTrait,
+    DbErr, RuntimeErr, SqlxPostgresConnector, Statement, TransactionTrait,
 };
 
-use super::config::DatabaseUrl;
+use super::config::{DatabaseKind, DatabaseUrl};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbStartError {
@@ -34,9 +34,25 @@ pub async fn connect_and_migrate(url: &DatabaseUrl) -> Result<DatabaseConnection
             })?;
         }
     }
+    let db = match url.kind() {
+        DatabaseKind::Postgres => connect_postgres(url).await,
+        DatabaseKind::Sqlite => connect_sqlite(url).await,
+    }
+    .map_err(|source| DbStartError::Connect {
+        url: url.clone(),
+        source,
+    })?;
+    migrate(&db).await.map_err(|source| DbStartError::Migrate {
+        url: url.clone(),
+        source,
+    })?;
+    Ok(db)
+}
+
+async fn connect_sqlite(url: &DatabaseUrl) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.as_str());
     options
-        .max_connections(16)
+        .max_connections(POOL_SIZE)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false)
@@ -51,25 +67,58 @@ pub async fn connect_and_migrate(url: &DatabaseUrl) -> Result<DatabaseConnection
     // WAL, which needs the file to themselves and does not wait out the
     // busy timeout: the losers get "database is locked", and try again.
     let mut retries = 50;
-    let db = loop {
+    loop {
         match Database::connect(options.clone()).await {
             Err(err) if retries > 0 && is_sqlite_busy(&err) => {
                 retries -= 1;
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
-            result => {
-                break result.map_err(|source| DbStartError::Connect {
-                    url: url.clone(),
-                    source,
-                })?
-            }
+            result => return result,
         }
+    }
+}
+
+/// Connections per process: enough to keep two cores busy while queries
+/// wait on the database, few enough for several replicas on one server.
+const POOL_SIZE: u32 = 16;
+
+/// A connection idle for longer than this is checked before a request gets it.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+
+/// Postgres on a pool of our own: SeaORM's options cannot say when to check
+/// a connection. sqlx checks every one it hands out (a ping per query: the
+/// gallery made 3 extra round trips; without them, same machine, 1 842 →
+/// 1 979 req/s and p99 52 → 42 ms). Unchecked, a quiet app handed dead
+/// connections to the first 16 requests after a database restart, so a
+/// connection idle for over a second is still pinged, and a dead one
+/// replaced, before a request gets it.
+async fn connect_postgres(url: &DatabaseUrl) -> Result<DatabaseConnection, DbErr> {
+    use sea_orm::sqlx::{
+        postgres::{PgConnectOptions, PgPoolOptions},
+        ConnectOptions as _, Connection as _,
     };
-    migrate(&db).await.map_err(|source| DbStartError::Migrate {
-        url: url.clone(),
-        source,
-    })?;
-    Ok(db)
+    let sqlx_err = |e| DbErr::Conn(RuntimeErr::SqlxError(e));
+    let options = url
+        .as_str()
+        .parse::<PgConnectOptions>()
+        .map_err(sqlx_err)?
+        .disable_statement_logging();
+    let pool = PgPoolOptions::new()
+        .max_connections(POOL_SIZE)
+        .acquire_timeout(Duration::from_secs(5))
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for < PING_AFTER_IDLE {
+                    return Ok(true);
+                }
+                conn.ping().await.map(|()| true)
+            })
+        })
+        .connect_with(options)
+        .await
+        .map_err(sqlx_err)?;
+    Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
 }
 
 /// SQLite's SQLITE_BUSY ("database is locked").

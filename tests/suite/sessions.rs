@@ -1,6 +1,7 @@
 //! The session store over real HTTP, on each database: a session's row
 //! names its user, who is read with it; rows without one (as the sqlx store
-//! wrote them) still work; what is read with a session is never stored.
+//! wrote them) still work; what is read with a session is never stored;
+//! and a session is still found after Postgres ended the app's connections.
 
 use crate::common;
 
@@ -155,4 +156,33 @@ async fn a_new_session_never_takes_an_existing_id(db: TestDb) {
     let note = |record: Option<Record>| record.unwrap().data["note"].clone();
     assert_eq!(note(store.load(&Id(7)).await.unwrap()), "first");
     assert_eq!(note(store.load(&second.id).await.unwrap()), "second");
+}
+
+/// Postgres ends every connection of the app (as a restart or a failover
+/// does) while the app is quiet: the next request still finds its session
+/// and its page, on a new connection (the pool checks a connection idle for
+/// over a second before handing it out).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Postgres: make test runs it"]
+async fn a_quiet_app_survives_its_connections_ending() {
+    let app = TestApp::spawn(TestDb::postgres().await).await;
+    app.sign_up("ada").await;
+    assert_eq!(who_is_logged_in(&app).await.as_deref(), Some("ada"));
+    let admin = sea_orm::Database::connect(app.state.config.database_url.as_str())
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let ended = admin
+        .query_all(Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        ))
+        .await
+        .unwrap();
+    assert!(!ended.is_empty(), "the app's connections were ended");
+    admin.close().await.unwrap();
+    for _ in 0..3 {
+        assert_eq!(who_is_logged_in(&app).await.as_deref(), Some("ada"));
+    }
 }
