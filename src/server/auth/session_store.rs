@@ -10,7 +10,7 @@
 use async_trait::async_trait;
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
-use sqlx::{postgres::PgRow, sqlite::SqliteRow, PgPool, Row, SqlitePool};
+use sqlx::{PgPool, Row, SqlitePool};
 use tower_sessions::{
     cookie::time::OffsetDateTime,
     session::{Id, Record},
@@ -87,6 +87,28 @@ macro_rules! on_pool {
     };
 }
 
+/// One row of [`LOAD`] on either backend (same columns, each its own row
+/// type, hence a macro).
+macro_rules! decode_row {
+    ($row:expr) => {{
+        let row = $row;
+        let data: Vec<u8> = row.try_get(0).map_err(backend)?;
+        let user = match row.try_get::<Option<i32>, _>(1).map_err(backend)? {
+            None => None,
+            Some(id) => Some(SessionUser {
+                id,
+                username: row.try_get(2).map_err(backend)?,
+                is_admin: row.try_get(3).map_err(backend)?,
+                is_active: row.try_get(4).map_err(backend)?,
+                session_epoch: row.try_get(5).map_err(backend)?,
+                has_totp: row.try_get(6).map_err(backend)?,
+                image_count: row.try_get(7).map_err(backend)?,
+            }),
+        };
+        with_user(&data, user)
+    }};
+}
+
 impl DbSessionStore {
     pub fn new(db: &DatabaseConnection, kind: &DatabaseKind) -> Self {
         match kind {
@@ -131,26 +153,14 @@ impl SessionStore for DbSessionStore {
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let id = id.to_string();
         let now = OffsetDateTime::now_utc();
-        match self {
-            Self::Sqlite(pool) => {
-                let row = sqlx::query(LOAD)
-                    .bind(&id)
-                    .bind(now)
-                    .fetch_optional(pool)
-                    .await;
-                row.map_err(backend)?
-                    .map(|row| decode_sqlite(&row))
-                    .transpose()
-            }
-            Self::Postgres(pool) => {
-                let row = sqlx::query(LOAD)
-                    .bind(&id)
-                    .bind(now)
-                    .fetch_optional(pool)
-                    .await;
-                row.map_err(backend)?.map(|row| decode_pg(&row)).transpose()
-            }
-        }
+        on_pool!(self, pool => sqlx::query(LOAD)
+            .bind(&id)
+            .bind(now)
+            .fetch_optional(pool)
+            .await
+            .map_err(backend)?
+            .map(|row| decode_row!(row))
+            .transpose())
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
@@ -208,35 +218,6 @@ fn with_user(data: &[u8], user: Option<SessionUser>) -> session_store::Result<Re
         record.data.insert(SESSION_USER_KEY.to_owned(), value);
     }
     Ok(record)
-}
-
-/// One row of [`LOAD`] on either backend (same columns, own row type).
-macro_rules! decode_row {
-    ($row:expr) => {{
-        let row = $row;
-        let data: Vec<u8> = row.try_get(0).map_err(backend)?;
-        let user = match row.try_get::<Option<i32>, _>(1).map_err(backend)? {
-            None => None,
-            Some(id) => Some(SessionUser {
-                id,
-                username: row.try_get(2).map_err(backend)?,
-                is_admin: row.try_get(3).map_err(backend)?,
-                is_active: row.try_get(4).map_err(backend)?,
-                session_epoch: row.try_get(5).map_err(backend)?,
-                has_totp: row.try_get(6).map_err(backend)?,
-                image_count: row.try_get(7).map_err(backend)?,
-            }),
-        };
-        with_user(&data, user)
-    }};
-}
-
-fn decode_sqlite(row: &SqliteRow) -> session_store::Result<Record> {
-    decode_row!(row)
-}
-
-fn decode_pg(row: &PgRow) -> session_store::Result<Record> {
-    decode_row!(row)
 }
 
 fn backend(err: sqlx::Error) -> session_store::Error {
