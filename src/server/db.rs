@@ -154,25 +154,6 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     txn.commit().await
 }
 
-/// Runs `work` while holding the migration lock on Postgres, for schema
-/// made outside our migrations (the session store creates its own table,
-/// and two replicas' `CREATE TABLE IF NOT EXISTS` collide just the same).
-/// `work` uses other connections; the lock is held until it is done. On
-/// SQLite, whose DDL takes the write lock anyway, it simply runs.
-pub async fn with_migration_lock<T>(
-    db: &DatabaseConnection,
-    work: impl std::future::Future<Output = T>,
-) -> Result<T, DbErr> {
-    if db.get_database_backend() != DbBackend::Postgres {
-        return Ok(work.await);
-    }
-    let txn = db.begin().await?;
-    lock_migrations(&txn).await?;
-    let result = work.await;
-    txn.commit().await?;
-    Ok(result)
-}
-
 async fn lock_migrations(txn: &DatabaseTransaction) -> Result<(), DbErr> {
     txn.execute(Statement::from_sql_and_values(
         DbBackend::Postgres,
