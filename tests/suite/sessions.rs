@@ -1,7 +1,8 @@
 //! The session store over real HTTP, on each database: a session's row
 //! names its user, who is read with it; rows without one (as the sqlx store
-//! wrote them) still work; what is read with a session is never stored;
-//! and a session is still found after Postgres ended the app's connections.
+//! wrote them) still work; what is read with a session is never stored; a
+//! session in use outlives its idle timeout; and a session is still found
+//! after Postgres ended the app's connections.
 
 use crate::common;
 
@@ -17,6 +18,7 @@ use tower_sessions::{
 on_each_backend! {
     a_session_is_read_with_its_user => a_session_is_read_with_its_user;
     a_new_session_never_takes_an_existing_id => a_new_session_never_takes_an_existing_id;
+    a_session_in_use_outlives_its_idle_timeout => a_session_in_use_outlives_its_idle_timeout;
 }
 
 const PASSWORD: &str = "violet-otter-tangent-42";
@@ -114,10 +116,9 @@ async fn a_session_is_read_with_its_user(db: TestDb) {
     assert_eq!(ada_rows.len(), 1, "ada's session names her again");
     let holds = |data: &[u8], what: &str| data.windows(what.len()).any(|w| w == what.as_bytes());
     for (_, data) in &rows {
-        assert!(
-            !holds(data, "__session_user"),
-            "what a load read is not stored"
-        );
+        for loaded in ["__session_user", "__session_expires_at_ms"] {
+            assert!(!holds(data, loaded), "what a load read is not stored");
+        }
     }
     assert!(
         holds(&ada_rows[0].1, "user_id"),
@@ -156,6 +157,47 @@ async fn a_new_session_never_takes_an_existing_id(db: TestDb) {
     let note = |record: Option<Record>| record.unwrap().data["note"].clone();
     assert_eq!(note(store.load(&Id(7)).await.unwrap()), "first");
     assert_eq!(note(store.load(&second.id).await.unwrap()), "second");
+}
+
+/// The session cookie a response sets, if it sets one.
+fn set_session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("cloudtalents_session="))
+        .map(str::to_owned)
+}
+
+async fn a_session_in_use_outlives_its_idle_timeout(db: TestDb) {
+    let app = TestApp::spawn_with(db, &[("SESSION_IDLE_TIMEOUT", "4s")]).await;
+    app.sign_up("ada").await;
+    let res = app.get("/images/").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        set_session_cookie(&res),
+        None,
+        "a fresh session is not written again on every request"
+    );
+    // Past half the idle window: the next request renews the session.
+    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+    let res = app.get("/images/").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let renewed = set_session_cookie(&res).expect("the session is renewed");
+    assert!(renewed.contains("; Max-Age=4"), "{renewed}");
+    // Five seconds after the login, past its first expiry: still logged in
+    // (the client keeps the cookie by its Max-Age, as a browser does).
+    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+    assert_eq!(who_is_logged_in(&app).await.as_deref(), Some("ada"));
+    // Idle for longer than the timeout: the server has ended it too.
+    tokio::time::sleep(std::time::Duration::from_millis(5_000)).await;
+    let res = TestApp::new_client()
+        .get(app.url("/images/"))
+        .header("cookie", renewed.split(';').next().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "idle too long");
 }
 
 /// Postgres ends every connection of the app (as a restart or a failover

@@ -17,7 +17,7 @@ use tower_sessions::{
 };
 
 pub use super::session_store::DbSessionStore;
-use super::session_store::{SessionUser, AUTH_KEY, SESSION_USER_KEY};
+use super::session_store::{SessionUser, AUTH_KEY, SESSION_EXPIRES_KEY, SESSION_USER_KEY};
 use crate::{entities::user, model::user::CurrentUser, server::config::Config};
 
 pub const SESSION_COOKIE: &str = "cloudtalents_session";
@@ -168,6 +168,25 @@ pub async fn load_current_user(
     next.run(req).await
 }
 
+/// tower-sessions writes an `OnInactivity` session only when it changed, so
+/// reading alone would end it `idle` after its last write (the login).
+/// Once half of `idle` has passed since then, the session is marked
+/// changed, and its row and cookie get a new expiry at the end of the
+/// request: one write per half window, not one per request.
+async fn renew_when_half_spent(
+    session: &Session,
+    idle: Duration,
+) -> Result<(), tower_sessions::session::Error> {
+    let Some(expires_at_ms) = session.get::<i64>(SESSION_EXPIRES_KEY).await? else {
+        return Ok(());
+    };
+    let left_ms = expires_at_ms.saturating_sub(chrono::Utc::now().timestamp_millis());
+    if (left_ms.max(0) as u128) < idle.as_millis() / 2 {
+        session.set_expiry(session.expiry());
+    }
+    Ok(())
+}
+
 /// The number of images in the logged-in user's gallery (not the trash),
 /// as their row held it when the session middleware read it: the gallery's
 /// total without reading that row a second time.
@@ -205,6 +224,7 @@ async fn current_user(
                 is_admin: u.is_admin,
                 must_set_up_two_factor: config.require_two_factor && !u.has_totp,
             };
+            renew_when_half_spent(session, config.session_idle_timeout).await?;
             Ok(Some((user, kept)))
         }
         _ => {

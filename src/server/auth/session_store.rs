@@ -50,6 +50,14 @@ impl From<crate::entities::user::Model> for SessionUser {
 /// The record key `load` puts the [`SessionUser`] under.
 pub const SESSION_USER_KEY: &str = "__session_user";
 
+/// The record key `load` puts the stored expiry under (Unix milliseconds):
+/// tower-sessions keeps it from the session, and the middleware renews a
+/// session by it (`session::renew_when_half_spent`).
+pub const SESSION_EXPIRES_KEY: &str = "__session_expires_at_ms";
+
+/// What `load` adds to a record and `save` leaves out.
+const LOADED_KEYS: [&str; 2] = [SESSION_USER_KEY, SESSION_EXPIRES_KEY];
+
 /// The record key whose value names the logged-in user (`user_id`), written
 /// to the `user_id` column on save.
 pub const AUTH_KEY: &str = "auth";
@@ -196,9 +204,11 @@ fn encode(record: &Record) -> session_store::Result<(Vec<u8>, Option<i32>)> {
         .get(AUTH_KEY)
         .and_then(|auth| Named::deserialize(auth).ok())
         .map(|named| named.user_id);
-    let bytes = if record.data.contains_key(SESSION_USER_KEY) {
+    let bytes = if LOADED_KEYS.iter().any(|key| record.data.contains_key(*key)) {
         let mut stored = record.clone();
-        stored.data.remove(SESSION_USER_KEY);
+        stored
+            .data
+            .retain(|key, _| !LOADED_KEYS.contains(&key.as_str()));
         rmp_serde::to_vec(&stored)
     } else {
         rmp_serde::to_vec(record)
@@ -207,11 +217,16 @@ fn encode(record: &Record) -> session_store::Result<(Vec<u8>, Option<i32>)> {
     Ok((bytes, user_id))
 }
 
-/// The record, with its user (when the row names one that exists) added
-/// under [`SESSION_USER_KEY`].
+/// The record, with its expiry added under [`SESSION_EXPIRES_KEY`] and its
+/// user (when the row names one that exists) under [`SESSION_USER_KEY`].
 fn with_user(data: &[u8], user: Option<SessionUser>) -> session_store::Result<Record> {
     let mut record: Record =
         rmp_serde::from_slice(data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+    let expires_at_ms = record.expiry_date.unix_timestamp_nanos() / 1_000_000;
+    record.data.insert(
+        SESSION_EXPIRES_KEY.to_owned(),
+        serde_json::Value::from(expires_at_ms as i64),
+    );
     if let Some(user) = user {
         let value =
             serde_json::to_value(user).map_err(|e| session_store::Error::Encode(e.to_string()))?;
