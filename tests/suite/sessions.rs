@@ -1,8 +1,9 @@
 //! The session store over real HTTP, on each database: a session's row
 //! names its user, who is read with it; rows without one (as the sqlx store
 //! wrote them) still work; what is read with a session is never stored; a
-//! session in use outlives its idle timeout; and a session is still found
-//! after Postgres ended the app's connections.
+//! session in use outlives its idle timeout; a database failure is an
+//! error, not a logout; and a session is still found after Postgres ended
+//! the app's connections.
 
 use crate::common;
 
@@ -19,6 +20,7 @@ on_each_backend! {
     a_session_is_read_with_its_user => a_session_is_read_with_its_user;
     a_new_session_never_takes_an_existing_id => a_new_session_never_takes_an_existing_id;
     a_session_in_use_outlives_its_idle_timeout => a_session_in_use_outlives_its_idle_timeout;
+    a_database_failure_is_not_a_logout => a_database_failure_is_not_a_logout;
 }
 
 const PASSWORD: &str = "violet-otter-tangent-42";
@@ -198,6 +200,36 @@ async fn a_session_in_use_outlives_its_idle_timeout(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "idle too long");
+}
+
+async fn a_database_failure_is_not_a_logout(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.sign_up("ada").await;
+    assert_eq!(who_is_logged_in(&app).await.as_deref(), Some("ada"));
+    // The sessions table gone for a moment: every read of it fails.
+    execute(&app, "ALTER TABLE sessions RENAME TO sessions_away").await;
+    let res = app.get("/images/").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SERVICE_UNAVAILABLE,
+        "not a 303 to the login page"
+    );
+    assert_eq!(res.headers()["retry-after"], "5");
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("the database did not answer"));
+    let res = app.call("list_albums", &[]).await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let err: cloudtalents::error::AppError = res.json().await.unwrap();
+    assert!(
+        matches!(err, cloudtalents::error::AppError::Busy { .. }),
+        "{err:?}"
+    );
+    // Back again: the same session still holds.
+    execute(&app, "ALTER TABLE sessions_away RENAME TO sessions").await;
+    assert_eq!(who_is_logged_in(&app).await.as_deref(), Some("ada"));
 }
 
 /// Postgres ends every connection of the app (as a restart or a failover

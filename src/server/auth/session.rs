@@ -162,11 +162,73 @@ pub async fn load_current_user(
                 req.extensions_mut().insert(kept_images);
             }
             Ok(None) => {}
-            Err(err) => tracing::warn!(%err, "could not load the session's user"),
+            // Going on as logged out would send the user to the login page
+            // (and a form post would be lost); the session is still good.
+            Err(LoadError::Unavailable(err)) => {
+                tracing::error!(%err, "could not load the session: the database did not answer");
+                return unavailable(req.uri().path());
+            }
+            Err(LoadError::Unreadable(err)) => {
+                tracing::warn!(%err, "could not read the session: it is ended");
+                if let Err(err) = session.flush().await {
+                    tracing::warn!(%err, "could not end an unreadable session");
+                }
+            }
         }
     }
     next.run(req).await
 }
+
+/// Why a request's session could not be resolved.
+enum LoadError {
+    /// The database failed: try again later; the session still holds.
+    Unavailable(String),
+    /// What the session holds cannot be read: it ends.
+    Unreadable(String),
+}
+
+impl From<tower_sessions::session::Error> for LoadError {
+    fn from(err: tower_sessions::session::Error) -> Self {
+        use tower_sessions::{session::Error, session_store::Error as StoreError};
+        match err {
+            Error::Store(StoreError::Backend(err)) => LoadError::Unavailable(err),
+            other => LoadError::Unreadable(other.to_string()),
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for LoadError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        LoadError::Unavailable(err.to_string())
+    }
+}
+
+/// 503 with `Retry-After`: the error as JSON for the server functions
+/// (the page says it in its form), a sentence for everything else.
+fn unavailable(path: &str) -> Response {
+    use axum::response::IntoResponse;
+    let busy = crate::error::AppError::Busy {
+        retry_after_secs: RETRY_AFTER_SECS,
+    };
+    if path.starts_with("/api/") {
+        return busy.into_response();
+    }
+    (
+        http::StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (http::header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (http::header::CACHE_CONTROL, "no-store"),
+        ],
+        [(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from(RETRY_AFTER_SECS),
+        )],
+        "503 Service Unavailable: the database did not answer. Please try again in a few seconds.\n",
+    )
+        .into_response()
+}
+
+const RETRY_AFTER_SECS: u32 = 5;
 
 /// tower-sessions writes an `OnInactivity` session only when it changed, so
 /// reading alone would end it `idle` after its last write (the login).
@@ -197,7 +259,7 @@ async fn current_user(
     db: &DatabaseConnection,
     session: &Session,
     config: &Config,
-) -> Result<Option<(CurrentUser, KeptImages)>, Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<Option<(CurrentUser, KeptImages)>, LoadError> {
     let absolute_lifetime = config.session_absolute_lifetime;
     let Some(auth) = session.get::<SessionAuth>(AUTH_KEY).await? else {
         return Ok(None);
