@@ -19,6 +19,7 @@ use tower_sessions::{
 on_each_backend! {
     a_session_is_read_with_its_user => a_session_is_read_with_its_user;
     a_new_session_never_takes_an_existing_id => a_new_session_never_takes_an_existing_id;
+    an_ended_session_is_never_written_back => an_ended_session_is_never_written_back;
     a_session_in_use_outlives_its_idle_timeout => a_session_in_use_outlives_its_idle_timeout;
     a_database_failure_is_not_a_logout => a_database_failure_is_not_a_logout;
 }
@@ -159,6 +160,37 @@ async fn a_new_session_never_takes_an_existing_id(db: TestDb) {
     let note = |record: Option<Record>| record.unwrap().data["note"].clone();
     assert_eq!(note(store.load(&Id(7)).await.unwrap()), "first");
     assert_eq!(note(store.load(&second.id).await.unwrap()), "second");
+}
+
+/// A request that loaded a session before another request ended it (a
+/// logout while the gallery's thumbnails still load, one of them renewing
+/// the session) saves it afterwards: the session stays ended.
+async fn an_ended_session_is_never_written_back(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let store = &app.state.session_store;
+    let mut record = Record {
+        id: Id(11),
+        data: [("note".to_owned(), serde_json::json!("kept"))].into(),
+        expiry_date: OffsetDateTime::now_utc() + Duration::hours(1),
+    };
+    store.create(&mut record).await.unwrap();
+    let loaded = store.load(&record.id).await.unwrap().expect("stored");
+    // A save of a live session is written.
+    let mut changed = loaded.clone();
+    changed
+        .data
+        .insert("note".to_owned(), serde_json::json!("changed"));
+    store.save(&changed).await.unwrap();
+    let reloaded = store.load(&record.id).await.unwrap().expect("still there");
+    assert_eq!(reloaded.data["note"], "changed");
+    // Ended elsewhere, then saved by the request that loaded it before.
+    store.delete(&record.id).await.unwrap();
+    assert!(store.load(&record.id).await.unwrap().is_none(), "deleted");
+    store.save(&loaded).await.unwrap();
+    assert!(
+        store.load(&record.id).await.unwrap().is_none(),
+        "a logged-out session came back"
+    );
 }
 
 /// The session cookie a response sets, if it sets one.

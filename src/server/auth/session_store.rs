@@ -68,9 +68,9 @@ const LOAD: &str = "SELECT s.data, u.id, u.username, u.is_admin, u.is_active, \
      WHERE s.id = $1 AND s.expiry_date > $2";
 const INSERT_NEW: &str = "INSERT INTO sessions (id, data, expiry_date, user_id) \
      VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING";
-const UPSERT: &str = "INSERT INTO sessions (id, data, expiry_date, user_id) \
-     VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET \
-     data = excluded.data, expiry_date = excluded.expiry_date, user_id = excluded.user_id";
+// Only a row that is still there: a request that loaded the session before
+// another one logged it out must not write it back (an upsert would).
+const UPDATE: &str = "UPDATE sessions SET data = $2, expiry_date = $3, user_id = $4 WHERE id = $1";
 const DELETE: &str = "DELETE FROM sessions WHERE id = $1";
 const DELETE_EXPIRED_PG: &str = "DELETE FROM sessions WHERE expiry_date < now()";
 // As the sqlx store did: its expiry is text, compared as a date.
@@ -125,12 +125,12 @@ impl DbSessionStore {
         }
     }
 
-    /// Writes `record` (`insert`: only as a new row) and answers whether a
-    /// row was written.
+    /// Writes `record` (`insert`: only as a new row; else only over its
+    /// existing row) and answers whether a row was written.
     async fn write(&self, record: &Record, insert: bool) -> session_store::Result<bool> {
         let (data, user_id) = encode(record)?;
         let id = record.id.to_string();
-        let sql = if insert { INSERT_NEW } else { UPSERT };
+        let sql = if insert { INSERT_NEW } else { UPDATE };
         on_pool!(self, pool => sqlx::query(sql)
             .bind(&id)
             .bind(&data)
@@ -154,6 +154,8 @@ impl SessionStore for DbSessionStore {
         Ok(())
     }
 
+    /// A session deleted since it was loaded (logged out, expired) stays
+    /// deleted: nothing is written.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         self.write(record, false).await.map(drop)
     }
