@@ -234,7 +234,11 @@ const RETRY_AFTER_SECS: u32 = 5;
 /// reading alone would end it `idle` after its last write (the login).
 /// Once half of `idle` has passed since then, the session is marked
 /// changed, and its row and cookie get a new expiry at the end of the
-/// request: one write per half window, not one per request.
+/// request: about one write per half window (the requests already under
+/// way then write too), not one per request. The store writes only the
+/// expiry of a session whose data did not change, so a renewal cannot undo
+/// what a concurrent request of the same session wrote. (If that write
+/// fails, tower-sessions answers 500 instead of the page.)
 async fn renew_when_half_spent(
     session: &Session,
     idle: Duration,

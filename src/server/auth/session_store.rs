@@ -50,20 +50,25 @@ impl From<crate::entities::user::Model> for SessionUser {
 /// The record key `load` puts the [`SessionUser`] under.
 pub const SESSION_USER_KEY: &str = "__session_user";
 
-/// The record key `load` puts the stored expiry under (Unix milliseconds):
+/// The record key `load` puts the row's expiry under (Unix milliseconds):
 /// tower-sessions keeps it from the session, and the middleware renews a
 /// session by it (`session::renew_when_half_spent`).
 pub const SESSION_EXPIRES_KEY: &str = "__session_expires_at_ms";
 
+/// The record key `load` puts a digest of the stored data under: a save
+/// whose data still has that digest only renews the row's expiry, so it
+/// cannot undo what another request of the same session wrote meanwhile.
+const LOADED_DIGEST_KEY: &str = "__session_loaded_digest";
+
 /// What `load` adds to a record and `save` leaves out.
-const LOADED_KEYS: [&str; 2] = [SESSION_USER_KEY, SESSION_EXPIRES_KEY];
+const LOADED_KEYS: [&str; 3] = [SESSION_USER_KEY, SESSION_EXPIRES_KEY, LOADED_DIGEST_KEY];
 
 /// The record key whose value names the logged-in user (`user_id`), written
 /// to the `user_id` column on save.
 pub const AUTH_KEY: &str = "auth";
 
 const LOAD: &str = "SELECT s.data, u.id, u.username, u.is_admin, u.is_active, \
-     u.session_epoch, u.totp_secret IS NOT NULL, u.image_count \
+     u.session_epoch, u.totp_secret IS NOT NULL, u.image_count, s.expiry_date \
      FROM sessions s LEFT JOIN users u ON u.id = s.user_id \
      WHERE s.id = $1 AND s.expiry_date > $2";
 const INSERT_NEW: &str = "INSERT INTO sessions (id, data, expiry_date, user_id) \
@@ -71,6 +76,7 @@ const INSERT_NEW: &str = "INSERT INTO sessions (id, data, expiry_date, user_id) 
 // Only a row that is still there: a request that loaded the session before
 // another one logged it out must not write it back (an upsert would).
 const UPDATE: &str = "UPDATE sessions SET data = $2, expiry_date = $3, user_id = $4 WHERE id = $1";
+const RENEW: &str = "UPDATE sessions SET expiry_date = $2 WHERE id = $1";
 const DELETE: &str = "DELETE FROM sessions WHERE id = $1";
 const DELETE_EXPIRED_PG: &str = "DELETE FROM sessions WHERE expiry_date < now()";
 // As the sqlx store did: its expiry is text, compared as a date.
@@ -96,24 +102,26 @@ macro_rules! on_pool {
 }
 
 /// One row of [`LOAD`] on either backend (same columns, each its own row
-/// type, hence a macro).
+/// type, hence a macro). A row that cannot be read is a decode error (the
+/// session ends), not a backend one (the database is fine).
 macro_rules! decode_row {
     ($row:expr) => {{
         let row = $row;
-        let data: Vec<u8> = row.try_get(0).map_err(backend)?;
-        let user = match row.try_get::<Option<i32>, _>(1).map_err(backend)? {
+        let data: Vec<u8> = row.try_get(0).map_err(undecodable)?;
+        let user = match row.try_get::<Option<i32>, _>(1).map_err(undecodable)? {
             None => None,
             Some(id) => Some(SessionUser {
                 id,
-                username: row.try_get(2).map_err(backend)?,
-                is_admin: row.try_get(3).map_err(backend)?,
-                is_active: row.try_get(4).map_err(backend)?,
-                session_epoch: row.try_get(5).map_err(backend)?,
-                has_totp: row.try_get(6).map_err(backend)?,
-                image_count: row.try_get(7).map_err(backend)?,
+                username: row.try_get(2).map_err(undecodable)?,
+                is_admin: row.try_get(3).map_err(undecodable)?,
+                is_active: row.try_get(4).map_err(undecodable)?,
+                session_epoch: row.try_get(5).map_err(undecodable)?,
+                has_totp: row.try_get(6).map_err(undecodable)?,
+                image_count: row.try_get(7).map_err(undecodable)?,
             }),
         };
-        with_user(&data, user)
+        let expires: OffsetDateTime = row.try_get(8).map_err(undecodable)?;
+        loaded_record(&data, user, expires)
     }};
 }
 
@@ -155,8 +163,20 @@ impl SessionStore for DbSessionStore {
     }
 
     /// A session deleted since it was loaded (logged out, expired) stays
-    /// deleted: nothing is written.
+    /// deleted: nothing is written. One whose data did not change in this
+    /// request (renewed by use) gets only its new expiry.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let loaded_digest = record.data.get(LOADED_DIGEST_KEY).and_then(|d| d.as_u64());
+        if loaded_digest.is_some_and(|loaded| loaded == digest(&record.data)) {
+            let id = record.id.to_string();
+            return on_pool!(self, pool => sqlx::query(RENEW)
+                .bind(&id)
+                .bind(record.expiry_date)
+                .execute(pool)
+                .await
+                .map(drop))
+            .map_err(backend);
+        }
         self.write(record, false).await.map(drop)
     }
 
@@ -219,12 +239,24 @@ fn encode(record: &Record) -> session_store::Result<(Vec<u8>, Option<i32>)> {
     Ok((bytes, user_id))
 }
 
-/// The record, with its expiry added under [`SESSION_EXPIRES_KEY`] and its
-/// user (when the row names one that exists) under [`SESSION_USER_KEY`].
-fn with_user(data: &[u8], user: Option<SessionUser>) -> session_store::Result<Record> {
+/// The stored record, with what `load` adds: the digest of its data under
+/// [`LOADED_DIGEST_KEY`], the row's expiry (a renewal changes only the
+/// column) under [`SESSION_EXPIRES_KEY`], and its user (when the row names
+/// one that exists) under [`SESSION_USER_KEY`].
+fn loaded_record(
+    data: &[u8],
+    user: Option<SessionUser>,
+    expires: OffsetDateTime,
+) -> session_store::Result<Record> {
     let mut record: Record =
         rmp_serde::from_slice(data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-    let expires_at_ms = record.expiry_date.unix_timestamp_nanos() / 1_000_000;
+    record.expiry_date = expires;
+    let loaded_digest = digest(&record.data);
+    record.data.insert(
+        LOADED_DIGEST_KEY.to_owned(),
+        serde_json::Value::from(loaded_digest),
+    );
+    let expires_at_ms = expires.unix_timestamp_nanos() / 1_000_000;
     record.data.insert(
         SESSION_EXPIRES_KEY.to_owned(),
         serde_json::Value::from(expires_at_ms as i64),
@@ -237,6 +269,26 @@ fn with_user(data: &[u8], user: Option<SessionUser>) -> session_store::Result<Re
     Ok(record)
 }
 
+/// A digest of a record's own data (not what `load` added), in key order.
+fn digest(data: &std::collections::HashMap<String, serde_json::Value>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut own: Vec<_> = data
+        .iter()
+        .filter(|(key, _)| !LOADED_KEYS.contains(&key.as_str()))
+        .collect();
+    own.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut hasher = std::hash::DefaultHasher::new();
+    for (key, value) in own {
+        key.hash(&mut hasher);
+        value.to_string().hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
 fn backend(err: sqlx::Error) -> session_store::Error {
     session_store::Error::Backend(err.to_string())
+}
+
+fn undecodable(err: sqlx::Error) -> session_store::Error {
+    session_store::Error::Decode(err.to_string())
 }
