@@ -144,18 +144,22 @@ async fn a_session_is_read_with_its_user(db: TestDb) {
     );
 }
 
+/// A session record `id` holding only `note`, expiring in an hour.
+fn noted_record(id: i128, note: &str) -> Record {
+    Record {
+        id: Id(id),
+        data: [("note".to_owned(), serde_json::json!(note))].into(),
+        expiry_date: OffsetDateTime::now_utc() + Duration::hours(1),
+    }
+}
+
 async fn a_new_session_never_takes_an_existing_id(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let store = &app.state.session_store;
-    let record = |note: &str| Record {
-        id: Id(7),
-        data: [("note".to_owned(), serde_json::json!(note))].into(),
-        expiry_date: OffsetDateTime::now_utc() + Duration::hours(1),
-    };
-    let mut first = record("first");
+    let mut first = noted_record(7, "first");
     store.create(&mut first).await.unwrap();
     assert_eq!(first.id, Id(7));
-    let mut second = record("second");
+    let mut second = noted_record(7, "second");
     store.create(&mut second).await.unwrap();
     assert_ne!(second.id, Id(7), "the taken id is drawn again");
     let note = |record: Option<Record>| record.unwrap().data["note"].clone();
@@ -169,11 +173,7 @@ async fn a_new_session_never_takes_an_existing_id(db: TestDb) {
 async fn an_ended_session_is_never_written_back(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let store = &app.state.session_store;
-    let mut record = Record {
-        id: Id(11),
-        data: [("note".to_owned(), serde_json::json!("kept"))].into(),
-        expiry_date: OffsetDateTime::now_utc() + Duration::hours(1),
-    };
+    let mut record = noted_record(11, "kept");
     store.create(&mut record).await.unwrap();
     let loaded = store.load(&record.id).await.unwrap().expect("stored");
     // A save of a live session is written.
@@ -200,11 +200,7 @@ async fn an_ended_session_is_never_written_back(db: TestDb) {
 async fn a_renewal_keeps_what_another_request_wrote(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let store = &app.state.session_store;
-    let mut record = Record {
-        id: Id(12),
-        data: [("note".to_owned(), serde_json::json!("first"))].into(),
-        expiry_date: OffsetDateTime::now_utc() + Duration::hours(1),
-    };
+    let mut record = noted_record(12, "first");
     store.create(&mut record).await.unwrap();
     let mut renewing = store.load(&record.id).await.unwrap().expect("stored");
     let mut changing = store.load(&record.id).await.unwrap().expect("stored");
