@@ -1,8 +1,10 @@
 //! Cloudtalents: a small self-hosted image gallery.
 //!
 //! One crate, two builds: `ssr` (the axum server, which renders every page)
-//! and `hydrate` (the WASM bundle that takes over the server's HTML in the
-//! browser). Modules shared by both are plain; server-only ones are gated.
+//! and `hydrate` (the WASM bundle that brings the page's islands to life in
+//! the browser: only `#[island]` components ship and run there; the rest is
+//! HTML from the server). Modules shared by both are plain; server-only ones
+//! are gated.
 //!
 //! A request walks one way: route (`app`) → page (`pages`) → server
 //! function (`api`) → service (`server::accounts`, `server::library`) →
@@ -23,10 +25,11 @@ pub mod entities;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-/// Entry point of the WASM bundle, called by the hydration script.
+/// Entry point of the WASM bundle, called by the islands script, which then
+/// hydrates each `<leptos-island>` of the page.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

@@ -142,7 +142,7 @@ pub async fn create_invitation(uses: String, days: String) -> Result<String, App
         let entry = ctx.activity(Kind::InvitationCreated).detail(detail);
         activity::record(&state.db, entry).await;
         tracing::info!(admin = admin.id, invitation = id, "invitation made");
-        // A new query, so that the hydrated page's navigation reloads.
+        // A new query, so that the redirect loads the page anew.
         Ok(format!("/admin/?invitation={id}#invitations"))
     })
     .await

@@ -1,10 +1,10 @@
 //! On an image's page: the albums it is in ("Remove from album", "Use as
 //! cover") and "Add to album" with a choice of the others. Plain forms that
-//! come back to the page; hydrated, the same server functions.
+//! come back to the page.
 
 use leptos::prelude::*;
 
-use super::form::{submit_handler, use_form_action, FormMessages};
+use super::form::{use_form, FormMessages};
 use crate::{
     api::albums::{album_choices, AddToAlbum, RemoveFromAlbum, SetAlbumCover},
     model::album::{album_url, AlbumChoice},
@@ -33,13 +33,13 @@ pub fn AlbumMembership(image_id: i32, back: String) -> impl IntoView {
 
 #[component]
 fn Membership(list: Vec<AlbumChoice>, image_id: i32, back: String) -> impl IntoView {
-    let add = use_form_action::<AddToAlbum>(vec![]);
+    let add = use_form::<AddToAlbum>();
     let (inside, outside): (Vec<_>, Vec<_>) = list.into_iter().partition(|a| a.contains);
     let none_at_all = inside.is_empty() && outside.is_empty();
     let add_form = (!outside.is_empty()).then(|| {
         let back = back.clone();
         view! {
-            <form method="post" action="/albums/add/" class="add-to-album" on:submit=submit_handler(add.action)>
+            <form method="post" action="/albums/add/" class="add-to-album">
                 <input type="hidden" name="image" value=image_id/>
                 <input type="hidden" name="back" value=back/>
                 <label for="add-to-album-choice">"Album"</label>
@@ -66,8 +66,8 @@ fn Membership(list: Vec<AlbumChoice>, image_id: i32, back: String) -> impl IntoV
 
 #[component]
 fn AlbumRow(album: AlbumChoice, image_id: i32, back: String) -> impl IntoView {
-    let remove = use_form_action::<RemoveFromAlbum>(vec![]);
-    let cover = use_form_action::<SetAlbumCover>(vec![]);
+    let remove = use_form::<RemoveFromAlbum>();
+    let cover = use_form::<SetAlbumCover>();
     let fields = move |back: String| {
         view! {
             <input type="hidden" name="album" value=album.id/>
@@ -78,11 +78,11 @@ fn AlbumRow(album: AlbumChoice, image_id: i32, back: String) -> impl IntoView {
     view! {
         <li>
             <a href=album_url(album.id)>{album.name.clone()}</a>
-            <form method="post" action="/albums/cover/" class="inline" on:submit=submit_handler(cover.action)>
+            <form method="post" action="/albums/cover/" class="inline">
                 {fields(back.clone())}
                 <button type="submit" class="link-button">"Use as cover"</button>
             </form>
-            <form method="post" action="/albums/remove/" class="inline" on:submit=submit_handler(remove.action)>
+            <form method="post" action="/albums/remove/" class="inline">
                 {fields(back)}
                 <button type="submit" class="link-button">"Remove from album"</button>
             </form>

@@ -1,23 +1,19 @@
-//! Form pieces shared by every form page, and the way a form page works
-//! both with and without JavaScript:
+//! Form pieces shared by every form page, and the way a form page works:
 //!
-//! - Without JavaScript the `<form>` posts to the page's own URL, where
-//!   `server::http::forms::submit::<S>` runs the page's server function `S`
-//!   with the same fields. On an error the server renders the same page
-//!   again, with the error's status, the messages and what was typed
-//!   ([`FormFeedback`], found by the page through `S`); on success it
-//!   redirects (303).
-//! - Once hydrated, [`use_form_action`] takes over the submit: the server
-//!   function runs without a reload, errors appear inline, and success does
-//!   one full navigation so every part of the page shows the new session.
+//! - The `<form>` is a plain post to the page's own URL (or to its
+//!   `action`), where `server::http::forms::submit::<S>` runs the page's
+//!   server function `S` with the same fields. On an error the server
+//!   renders the same page again, with the error's status, the messages and
+//!   what was typed ([`FormFeedback`], found by the page through `S`); on
+//!   success it redirects (303). Forms are not islands, so this is so with
+//!   JavaScript too: a page ships code only for its islands.
+//! - Inside an island (the lightbox's edit form) [`submit_handler`] runs the
+//!   server function instead, without leaving the page.
 
-use leptos::{html::Input, prelude::*, server_fn::ServerFn};
+use leptos::{prelude::*, server_fn::ServerFn};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
-use crate::{
-    api::FormSuccess,
-    error::{AppError, FieldErrors},
-};
+use crate::error::{AppError, FieldErrors};
 
 /// What the server hands a form page it renders after a failed plain post.
 /// Only non-secret fields are kept in `values`.
@@ -56,21 +52,21 @@ pub fn use_feedback<S: 'static>() -> FormFeedback {
     .into_inner()
 }
 
-/// The state of one form page.
-pub struct FormState<S: ServerFn + 'static> {
-    pub action: ServerAction<S>,
+/// The state of one form page: what a failed plain post of `S` left.
+pub struct FormState<S: 'static> {
     pub feedback: StoredValue<FormFeedback>,
     pub errors: Signal<FieldErrors>,
+    form: std::marker::PhantomData<fn() -> S>,
 }
 
-impl<S: ServerFn + 'static> Clone for FormState<S> {
+impl<S: 'static> Clone for FormState<S> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<S: ServerFn + 'static> Copy for FormState<S> {}
+impl<S: 'static> Copy for FormState<S> {}
 
-impl<S: ServerFn + 'static> FormState<S> {
+impl<S: 'static> FormState<S> {
     pub fn value(&self, name: &str) -> String {
         self.feedback.with_value(|f| f.value(name))
     }
@@ -87,49 +83,23 @@ impl<S: ServerFn + 'static> FormState<S> {
     }
 }
 
-/// Sets up a form page whose server function `S` answers where to go next.
-/// `password_inputs` are emptied after an error, as the no-JS path does.
-pub fn use_form_action<S>(password_inputs: Vec<NodeRef<Input>>) -> FormState<S>
-where
-    S: ServerFn<Error = AppError> + DeserializeOwned + Clone + Send + Sync + 'static,
-    S::Output: FormSuccess + Clone + Send + Sync + 'static,
-{
-    let action = ServerAction::<S>::new();
+/// Sets up a form page whose server function is `S`.
+pub fn use_form<S: 'static>() -> FormState<S> {
     let feedback = use_feedback::<S>();
-    let initial_errors = feedback
+    let errors = feedback
         .error
         .as_ref()
         .map(AppError::field_errors)
         .unwrap_or_default();
-    let errors = Signal::derive(move || match action.value().get() {
-        Some(Err(err)) => err.field_errors(),
-        Some(Ok(_)) => FieldErrors::default(),
-        None => initial_errors.clone(),
-    });
-
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(success)) => {
-            let _ = window().location().set_href(&success.next_url());
-        }
-        Some(Err(_)) => {
-            for input in &password_inputs {
-                if let Some(el) = input.get_untracked() {
-                    el.set_value("");
-                }
-            }
-        }
-        None => {}
-    });
-
     FormState {
-        action,
         feedback: StoredValue::new(feedback),
-        errors,
+        errors: Signal::stored(errors),
+        form: std::marker::PhantomData,
     }
 }
 
-/// The submit handler for a hydrated form: runs the server function instead
-/// of posting the page. If the form cannot be read as the function's
+/// The submit handler for a form inside an island: runs the server function
+/// instead of posting the page. If the form cannot be read as the function's
 /// arguments, the browser's ordinary post goes ahead.
 pub fn submit_handler<S>(action: ServerAction<S>) -> impl Fn(leptos::ev::SubmitEvent) + Copy
 where
@@ -146,47 +116,21 @@ where
     }
 }
 
-/// A submit handler that asks `question` first, then runs the server
-/// function (hydrated only: without JavaScript the post goes straight
-/// ahead, so use it where the step can be undone or was asked for before).
-pub fn confirmed<S>(
-    question: impl Into<String>,
-    action: ServerAction<S>,
-) -> impl Fn(leptos::ev::SubmitEvent) + Clone
-where
-    S: ServerFn<Error = AppError> + DeserializeOwned + Clone + Send + Sync + 'static,
-    S::Output: FormSuccess + Send + Sync + 'static,
-{
-    let question = question.into();
-    let submit = submit_handler(action);
-    move |ev: leptos::ev::SubmitEvent| {
-        if window().confirm_with_message(&question).unwrap_or(false) {
-            submit(ev);
-        } else {
-            ev.prevent_default();
-        }
-    }
-}
-
 /// A form page's form: a plain post to `action` (or to this very URL when
-/// there is none), the server function `S` once hydrated; the form's
-/// messages, `children` (its fields) and the submit button.
+/// there is none); the form's messages, `children` (its fields) and the
+/// submit button.
 #[component]
-pub fn PageForm<S>(
+pub fn PageForm<S: 'static>(
     form: FormState<S>,
     #[prop(optional)] action: Option<&'static str>,
     submit: &'static str,
     children: Children,
-) -> impl IntoView
-where
-    S: ServerFn<Error = AppError> + DeserializeOwned + Clone + Send + Sync + 'static,
-    S::Output: Send + Sync + 'static,
-{
+) -> impl IntoView {
     view! {
-        <form method="post" action=action novalidate on:submit=submit_handler(form.action)>
+        <form method="post" action=action novalidate>
             <FormMessages errors=form.errors/>
             {children()}
-            <SubmitButton label=submit pending=form.action.pending().into()/>
+            <button type="submit" class="primary">{submit}</button>
         </form>
     }
 }
@@ -221,7 +165,6 @@ pub fn Field(
     #[prop(optional)] help: Option<&'static str>,
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional)] autofocus: bool,
-    #[prop(optional)] node_ref: NodeRef<Input>,
     /// Not required (a label should then say "optional").
     #[prop(optional)]
     optional: bool,
@@ -239,7 +182,6 @@ pub fn Field(
                 required=!optional
                 aria-invalid=move || has_error(errors, name).to_string()
                 aria-describedby=error_id(name)
-                node_ref=node_ref
             />
         </FieldFrame>
     }
@@ -317,7 +259,8 @@ pub fn FieldMessages(errors: Signal<FieldErrors>, field: &'static str) -> impl I
     }
 }
 
-/// The submit button; disabled while a hydrated submit is under way.
+/// The submit button of a form inside an island; disabled while its server
+/// function runs.
 #[component]
 pub fn SubmitButton(label: &'static str, pending: Signal<bool>) -> impl IntoView {
     view! {

@@ -11,11 +11,13 @@ use crate::{
 };
 
 /// `name` and `description` start as given (the saved values, or what a
-/// failed plain post typed). `on_cancel` adds a Cancel button.
+/// failed plain post typed). With `action` (in the lightbox, an island) the
+/// form runs it in place; without, it is a plain post. `on_cancel` adds a
+/// Cancel button.
 #[component]
 pub fn EditImageForm(
     card: ImageCard,
-    action: ServerAction<UpdateImage>,
+    #[prop(optional)] action: Option<ServerAction<UpdateImage>>,
     errors: Signal<FieldErrors>,
     #[prop(into)] name: String,
     #[prop(into)] description: String,
@@ -23,14 +25,15 @@ pub fn EditImageForm(
 ) -> impl IntoView {
     view! {
         <form class="edit-form" method="post" action=card.page_url() novalidate
-            on:submit=submit_handler(action)>
+            on:submit=move |ev| if let Some(action) = action { submit_handler(action)(ev) }>
             <FormMessages errors/>
             <input type="hidden" name="id" value=card.id/>
             <Field name="name" label="Name" errors value=name maxlength=NAME_MAX/>
             <TextAreaField name="description" label="Description" errors text=description
                 rows=5 maxlength=DESCRIPTION_MAX/>
             <div class="form-actions">
-                <SubmitButton label="Save changes" pending=action.pending().into()/>
+                <SubmitButton label="Save changes"
+                    pending=Signal::derive(move || action.is_some_and(|a| a.pending().get()))/>
                 {on_cancel.map(|cancel| view! {
                     <button type="button" on:click=move |_| cancel.run(())>"Cancel"</button>
                 })}

@@ -17,8 +17,8 @@ use crate::model::{
 };
 
 /// Search, order and the favourites filter: a GET form, so the result is a
-/// URL under `base`. Once hydrated, changing the order or the filter applies at once.
-#[component]
+/// URL under `base`. An island: changing the order or the filter applies at once.
+#[island]
 pub fn GalleryTools(query: GalleryQuery, base: String) -> impl IntoView {
     let form = NodeRef::<leptos::html::Form>::new();
     let apply = move |_| {
@@ -55,8 +55,9 @@ pub fn GalleryTools(query: GalleryQuery, base: String) -> impl IntoView {
 
 /// A page of images under `base` (`/images/`, `/albums/<id>/`) with its
 /// selection bar (`albums` to add to; `in_album` when this is an album);
-/// the page shows its own empty state.
-#[component]
+/// the page shows its own empty state. An island: the page's one
+/// interactive part (selection, stars, lightbox, its edit form).
+#[island]
 pub fn ImageGrid(
     page: GalleryPage,
     query: GalleryQuery,

@@ -1,6 +1,8 @@
 //! UI pieces shared by several pages.
 
 pub mod album_membership;
+pub mod confirm_form;
+pub mod copy_link;
 pub mod escape;
 pub mod favourite;
 pub mod form;

@@ -29,36 +29,18 @@ pub fn ShareFormFields(
     values: ShareFormValues,
     errors: Signal<FieldErrors>,
 ) -> impl IntoView {
-    let chosen = RwSignal::new(values.expires.clone());
-    // Until hydrated (or without JavaScript) the date field always shows.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    let keep = values.keep_label.clone();
+    let mut choices: Vec<(String, String)> = values
+        .keep_label
+        .map(|label| ("keep".to_owned(), label))
+        .into_iter()
+        .collect();
+    choices.extend(options.expiries);
     view! {
         <Field name="title" label="Title (optional)" errors value=values.title maxlength=TITLE_MAX optional=true/>
         <TextAreaField name="message" label="Message (optional)" errors text=values.message
             rows=3 maxlength=MESSAGE_MAX optional=true/>
-        <div class="field">
-            <label for="id_expires">"Expires"</label>
-            <select id="id_expires" name="expires" aria-describedby="id_expires_error"
-                on:change=move |ev| chosen.set(event_target_value(&ev))>
-                {keep.map(|label| view! { <option value="keep" selected=values.expires == "keep">{label}</option> })}
-                {options.expiries.into_iter().map(|(value, label)| {
-                    let selected = value == values.expires;
-                    view! { <option value=value selected=selected>{label}</option> }
-                }).collect_view()}
-            </select>
-            {options.limit.map(|limit| view! { <p class="help">{limit}</p> })}
-            <div id="id_expires_error" class="field-errors"><FieldMessages errors field="expires"/></div>
-        </div>
-        // Shown once "On a date" is chosen; without JavaScript, always.
-        <div class="field" hidden=move || hydrated.get() && chosen.get() != "date">
-            <label for="id_expires_on">"Expiry date"</label>
-            <input id="id_expires_on" type="date" name="expires_on" value=values.expires_on
-                aria-describedby="id_expires_on_error"/>
-            <p class="help">"Used with “On a date”: the link works until the end of that day (UTC)."</p>
-            <div id="id_expires_on_error" class="field-errors"><FieldMessages errors field="expires_on"/></div>
-        </div>
+        <ExpiryFields choices chosen=values.expires limit=options.limit expires_on=values.expires_on
+            errors=errors.get_untracked()/>
         <Field name="password" label=if values.has_password { "New password (optional)" } else { "Password (optional)" }
             errors input_type="password" autocomplete="new-password" maxlength=SHARE_PASSWORD_MAX optional=true
             help="Visitors must type it before they see anything."/>
@@ -72,6 +54,44 @@ pub fn ShareFormFields(
             <input id="id_allow_download" type="checkbox" name="allow_download" value="on"
                 checked=values.allow_download/>
             <label for="id_allow_download">"Allow download"</label>
+        </div>
+    }
+}
+
+/// "Expires" and "Expiry date". An island: the date field shows only once
+/// "On a date" is chosen (without JavaScript, always).
+#[island]
+fn ExpiryFields(
+    /// `(value, label)` in order.
+    choices: Vec<(String, String)>,
+    chosen: String,
+    limit: Option<String>,
+    expires_on: String,
+    errors: FieldErrors,
+) -> impl IntoView {
+    let errors = Signal::stored(errors);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let selected = RwSignal::new(chosen.clone());
+    view! {
+        <div class="field">
+            <label for="id_expires">"Expires"</label>
+            <select id="id_expires" name="expires" aria-describedby="id_expires_error"
+                on:change=move |ev| selected.set(event_target_value(&ev))>
+                {choices.into_iter().map(|(value, label)| {
+                    let is_chosen = value == chosen;
+                    view! { <option value=value selected=is_chosen>{label}</option> }
+                }).collect_view()}
+            </select>
+            {limit.map(|limit| view! { <p class="help">{limit}</p> })}
+            <div id="id_expires_error" class="field-errors"><FieldMessages errors field="expires"/></div>
+        </div>
+        <div class="field" hidden=move || hydrated.get() && selected.get() != "date">
+            <label for="id_expires_on">"Expiry date"</label>
+            <input id="id_expires_on" type="date" name="expires_on" value=expires_on
+                aria-describedby="id_expires_on_error"/>
+            <p class="help">"Used with “On a date”: the link works until the end of that day (UTC)."</p>
+            <div id="id_expires_on_error" class="field-errors"><FieldMessages errors field="expires_on"/></div>
         </div>
     }
 }

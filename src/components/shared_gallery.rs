@@ -12,7 +12,8 @@ use super::{
 };
 use crate::model::share::SharedGallery;
 
-#[component]
+/// An island: the lightbox is the page's one interactive part.
+#[island]
 pub fn SharedGrid(gallery: SharedGallery) -> impl IntoView {
     let images = RwSignal::new(gallery.images.clone());
     let open = RwSignal::new(None::<usize>);

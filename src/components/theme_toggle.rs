@@ -55,7 +55,7 @@ impl Theme {
     }
 }
 
-#[component]
+#[island]
 pub fn ThemeToggle() -> impl IntoView {
     let hydrated = RwSignal::new(false);
     let dark = RwSignal::new(false);

@@ -41,9 +41,11 @@ struct Item {
     error: RwSignal<Option<String>>,
 }
 
-#[component]
+/// An island: the one interactive part of the upload page.
+#[island]
 pub fn Uploader(
-    errors: Signal<FieldErrors>,
+    /// What a failed plain post answered.
+    errors: FieldErrors,
     name: String,
     description: String,
     /// The user's albums, to choose one to upload into.
@@ -92,7 +94,7 @@ pub fn Uploader(
     // Checked here before any byte is sent: the shared description once
     // (its message under its field), each name under its file.
     let checked = RwSignal::new(None::<FieldErrors>);
-    let shown_errors = Signal::derive(move || checked.get().unwrap_or_else(|| errors.get()));
+    let shown_errors = Signal::derive(move || checked.get().unwrap_or_else(|| errors.clone()));
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         // Nothing queued: the browser posts the form as usual.
         if queue.with(Vec::is_empty) {

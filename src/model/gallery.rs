@@ -104,7 +104,7 @@ impl TryFrom<String> for PageAt {
 }
 
 /// One gallery request, as the URL carries it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GalleryQuery {
     /// The search, as typed (trimmed, at most [`SEARCH_MAX`] characters).
     pub q: String,

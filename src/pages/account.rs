@@ -1,4 +1,4 @@
-use leptos::{html::Input, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -8,7 +8,7 @@ use crate::{
         two_factor::{get_two_factor_status, DisableTwoFactor},
     },
     components::{
-        form::{use_form_action, Field, PageForm},
+        form::{use_form, Field, PageForm},
         page::PageSection,
         usage_bar::UsageBar,
     },
@@ -22,8 +22,7 @@ use crate::{
 /// a link to the activity log.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let inputs = [NodeRef::<Input>::new(), NodeRef::new(), NodeRef::new()];
-    let form = use_form_action::<ChangePassword>(inputs.to_vec());
+    let form = use_form::<ChangePassword>();
     let errors = form.errors;
     let status = Resource::new_blocking(|| (), |_| get_two_factor_status());
     let turned_off =
@@ -36,12 +35,12 @@ pub fn AccountPage() -> impl IntoView {
             <h2 id="password-heading">"Change password"</h2>
             <PageForm form action="/account/" submit="Change my password">
                 <Field name="old_password" label="Old password" errors input_type="password"
-                    autocomplete="current-password" node_ref=inputs[0]/>
+                    autocomplete="current-password"/>
                 <Field name="new_password" label="New password" errors input_type="password"
-                    autocomplete="new-password" node_ref=inputs[1]
+                    autocomplete="new-password"
                     help=PASSWORD_HELP/>
                 <Field name="new_password_confirm" label="New password again" errors input_type="password"
-                    autocomplete="new-password" node_ref=inputs[2]/>
+                    autocomplete="new-password"/>
             </PageForm>
             <p class="muted">"Changing it logs you out everywhere else."</p>
         </section>
@@ -82,8 +81,7 @@ fn TwoFactorSection(status: TwoFactorStatus) -> impl IntoView {
         }
         .into_any();
     }
-    let inputs = [NodeRef::<Input>::new(), NodeRef::new()];
-    let form = use_form_action::<DisableTwoFactor>(inputs.to_vec());
+    let form = use_form::<DisableTwoFactor>();
     let errors = form.errors;
     let left = match status.recovery_codes_left {
         1 => "1 unused recovery code".to_owned(),
@@ -95,9 +93,9 @@ fn TwoFactorSection(status: TwoFactorStatus) -> impl IntoView {
             <h3>"Turn off two-factor login"</h3>
             <PageForm form action="/account/two-factor/off/" submit="Turn off two-factor login">
                 <Field name="password" label="Password" errors input_type="password"
-                    autocomplete="current-password" node_ref=inputs[0]/>
+                    autocomplete="current-password"/>
                 <Field name="code" label="Code" errors autocomplete="one-time-code"
-                    node_ref=inputs[1] help=CODE_HELP/>
+                    help=CODE_HELP/>
             </PageForm>
         })}
     }

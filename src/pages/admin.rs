@@ -7,7 +7,8 @@ use crate::{
         admin_overview, CreateInvitation, SetUserActive, SetUserQuota, WithdrawInvitation,
     },
     components::{
-        form::{confirmed, submit_handler, use_form_action, FormMessages, FormState},
+        confirm_form::ConfirmForm,
+        form::{use_form, FieldMessages, FormMessages, FormState},
         pagination::Pagination,
     },
     model::{
@@ -114,27 +115,27 @@ fn Admin(overview: AdminView, made: Option<i32>) -> impl IntoView {
     }
 }
 
-/// Whether a form of the row or item `id` shows its messages: those of its
-/// own hydrated submit, or of a plain post that named it (every row's form
-/// finds the page's one failed post).
-fn is_about<S>(form: FormState<S>, id: i32) -> impl Fn() -> bool + Copy + Send + Sync + 'static
-where
-    S: leptos::server_fn::ServerFn + Send + Sync + Clone + 'static,
-    S::Output: Send + Sync + 'static,
-    S::Error: Send + Sync + 'static,
-{
+/// Whether a form of the row or item `id` shows its messages: those of a
+/// failed plain post that named it (every row's form finds the page's one
+/// failed post).
+fn is_about<S: 'static>(
+    form: FormState<S>,
+    id: i32,
+) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
     let posted = form.value("id").parse::<i32>().ok();
-    move || form.action.value().with(Option::is_some) || posted == Some(id)
+    move || posted == Some(id)
 }
 
 #[component]
 fn UserRow(user: ManagedUser) -> impl IntoView {
     let id = user.id;
-    let quota = use_form_action::<SetUserQuota>(vec![]);
-    let access = use_form_action::<SetUserActive>(vec![]);
+    let quota = use_form::<SetUserQuota>();
+    let access = use_form::<SetUserActive>();
     let (quota_shown, access_shown) = (is_about(quota, id), is_about(access, id));
     let name = user.username.clone();
     let quota_id = format!("quota-{id}");
+    let quota_error_id = format!("quota-{id}-error");
+    let has_quota_error = move || quota.errors.with(|e| e.for_field("quota").next().is_some());
     let role = match (user.is_admin, user.is_active) {
         (_, false) => " (disabled)",
         (true, true) => " (admin)",
@@ -151,29 +152,31 @@ fn UserRow(user: ManagedUser) -> impl IntoView {
             <td>{if user.last_login.is_empty() { "never".to_owned() } else { user.last_login.clone() }}</td>
             <td>{if user.two_factor { "on" } else { "off" }}</td>
             <td>
-                <form method="post" action=format!("/admin/users/{id}/quota/") class="inline"
-                    on:submit=submit_handler(quota.action)>
+                <form method="post" action=format!("/admin/users/{id}/quota/") class="inline">
                     <input type="hidden" name="id" value=id/>
                     <label for=quota_id.clone() class="visually-hidden">{format!("Quota for {name}")}</label>
                     <input id=quota_id type="text" name="quota" size="9" value=user.own_quota.clone()
-                        placeholder="default"/>
+                        placeholder="default" aria-describedby=quota_error_id.clone()
+                        aria-invalid=move || (quota_shown() && has_quota_error()).to_string()/>
                     <button type="submit">"Set quota"<span class="visually-hidden">{format!(" for {name}")}</span></button>
                 </form>
                 <Show when=quota_shown><FormMessages errors=quota.errors/></Show>
+                <div id=quota_error_id class="field-errors">
+                    <Show when=quota_shown><FieldMessages errors=quota.errors field="quota"/></Show>
+                </div>
             </td>
             <td>
                 {if user.is_active {
+                    let whom = format!(" {name}");
                     view! {
-                        <form method="post" action=format!("/admin/users/{id}/access/") class="inline"
-                            on:submit=confirmed(question, access.action)>
+                        <ConfirmForm action=format!("/admin/users/{id}/access/") question class="inline".to_owned()>
                             <input type="hidden" name="id" value=id/>
-                            <button type="submit" class="danger">"Disable"<span class="visually-hidden">{format!(" {name}")}</span></button>
-                        </form>
+                            <button type="submit" class="danger">"Disable"<span class="visually-hidden">{whom}</span></button>
+                        </ConfirmForm>
                     }.into_any()
                 } else {
                     view! {
-                        <form method="post" action=format!("/admin/users/{id}/access/") class="inline"
-                            on:submit=submit_handler(access.action)>
+                        <form method="post" action=format!("/admin/users/{id}/access/") class="inline">
                             <input type="hidden" name="id" value=id/>
                             <input type="hidden" name="active" value="true"/>
                             <button type="submit">"Enable"<span class="visually-hidden">{format!(" {name}")}</span></button>
@@ -192,7 +195,7 @@ fn UserRow(user: ManagedUser) -> impl IntoView {
 #[component]
 fn Invitations(invitations: Vec<ManagedInvitation>, made: Option<i32>) -> impl IntoView {
     let made = made.filter(|id| invitations.iter().any(|i| i.id == *id));
-    let create = use_form_action::<CreateInvitation>(vec![]);
+    let create = use_form::<CreateInvitation>();
     let errors = create.errors;
     let field_error =
         move |field: &'static str| move || errors.get().for_field(field).next().map(str::to_owned);
@@ -200,8 +203,7 @@ fn Invitations(invitations: Vec<ManagedInvitation>, made: Option<i32>) -> impl I
         <section id="invitations" aria-labelledby="invitations-heading" class="card">
             <h2 id="invitations-heading">"Invitations"</h2>
             <p class="muted">"Sign-up by invitation (SIGNUP=invite) takes these links. Anyone with a link can sign up while it lasts."</p>
-            <form method="post" action="/admin/invitations/new/" class="inline invite-form"
-                on:submit=submit_handler(create.action)>
+            <form method="post" action="/admin/invitations/new/" class="inline invite-form">
                 <FormMessages errors/>
                 <label for="invite-uses">"Sign-ups allowed"</label>
                 <input id="invite-uses" type="number" name="uses" min="1" max="1000" value="1" required
@@ -234,7 +236,7 @@ fn Invitations(invitations: Vec<ManagedInvitation>, made: Option<i32>) -> impl I
 #[component]
 fn InvitationItem(invitation: ManagedInvitation) -> impl IntoView {
     let id = invitation.id;
-    let withdraw = use_form_action::<WithdrawInvitation>(vec![]);
+    let withdraw = use_form::<WithdrawInvitation>();
     let shown = is_about(withdraw, id);
     let link_id = format!("invitation-{id}");
     let expires = if invitation.expires_on.is_empty() {
@@ -256,11 +258,11 @@ fn InvitationItem(invitation: ManagedInvitation) -> impl IntoView {
                     <input id=link_id type="text" readonly value="(made under another server key)"/>
                 }.into_any(),
             }}
-            <form method="post" action=format!("/admin/invitations/{id}/withdraw/") class="inline"
-                on:submit=confirmed("Withdraw this invitation? Its link stops working.", withdraw.action)>
+            <ConfirmForm action=format!("/admin/invitations/{id}/withdraw/") class="inline".to_owned()
+                question="Withdraw this invitation? Its link stops working.".to_owned()>
                 <input type="hidden" name="id" value=id/>
                 <button type="submit" class="danger">"Withdraw"<span class="visually-hidden">{format!(" invitation {id}")}</span></button>
-            </form>
+            </ConfirmForm>
             <Show when=shown><FormMessages errors=withdraw.errors/></Show>
         </li>
     }

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::admin::{user_to_delete, DeleteUser},
-    components::form::{submit_handler, use_form_action, FormMessages, SubmitButton},
+    components::form::{use_form, FormMessages},
     model::{admin::ManagedUser, user::format_bytes},
 };
 
@@ -32,7 +32,7 @@ pub fn DeleteUserPage() -> impl IntoView {
 
 #[component]
 fn ConfirmDelete(user: ManagedUser) -> impl IntoView {
-    let form = use_form_action::<DeleteUser>(vec![]);
+    let form = use_form::<DeleteUser>();
     let id = user.id;
     let images = match user.images {
         1 => "1 image".to_owned(),
@@ -45,11 +45,11 @@ fn ConfirmDelete(user: ManagedUser) -> impl IntoView {
             user.username,
             format_bytes(user.stored_bytes)
         )}</p>
-        <form method="post" action=format!("/admin/users/{id}/delete/") on:submit=submit_handler(form.action)>
+        <form method="post" action=format!("/admin/users/{id}/delete/")>
             <FormMessages errors=form.errors/>
             <input type="hidden" name="id" value=id/>
             <div class="actions">
-                <SubmitButton label="Delete user for good" pending=form.action.pending().into()/>
+                <button type="submit" class="primary">"Delete user for good"</button>
                 <a class="button" href="/admin/">"Cancel"</a>
             </div>
         </form>

@@ -9,8 +9,9 @@ use crate::{
         images::list_images,
     },
     components::{
+        confirm_form::ConfirmForm,
         escape::title_text,
-        form::{confirmed, use_form_action, Field, FormMessages, PageForm, TextAreaField},
+        form::{use_form, Field, FormMessages, PageForm, TextAreaField},
         image_grid::{count_text, GalleryTools, ImageGrid},
         page::PageSection,
     },
@@ -74,7 +75,7 @@ fn AlbumTile(album: AlbumCard) -> impl IntoView {
 /// `/albums/new/`
 #[component]
 pub fn NewAlbumPage() -> impl IntoView {
-    let form = use_form_action::<CreateAlbum>(vec![]);
+    let form = use_form::<CreateAlbum>();
     let errors = form.errors;
     view! {
         <PageSection title="New album">
@@ -112,9 +113,9 @@ fn Album(album: AlbumCard) -> impl IntoView {
     );
     // The other albums, for the selection bar's "Add to album".
     let albums = Resource::new_blocking(|| (), |_| album_choices(0));
-    let edit = use_form_action::<UpdateAlbum>(vec![]);
+    let edit = use_form::<UpdateAlbum>();
     let errors = edit.errors;
-    let delete = use_form_action::<DeleteAlbum>(vec![]);
+    let delete = use_form::<DeleteAlbum>();
     let name = edit.value_or("name", &album.name);
     let description = edit.value_or("description", &album.description);
     let question = format!(
@@ -144,11 +145,10 @@ fn Album(album: AlbumCard) -> impl IntoView {
                         text=description maxlength=DESCRIPTION_MAX/>
                 </PageForm>
             </details>
-            <form method="post" action=format!("/albums/{album_id}/delete/") class="inline"
-                on:submit=confirmed(question, delete.action)>
+            <ConfirmForm action=format!("/albums/{album_id}/delete/") question class="inline".to_owned()>
                 <input type="hidden" name="id" value=album_id/>
                 <button type="submit" class="danger">"Delete album"</button>
-            </form>
+            </ConfirmForm>
             <FormMessages errors=delete.errors/>
         </div>
         {move || view! { <GalleryTools query=query.get() base=tools_base.clone()/> }}

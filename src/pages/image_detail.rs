@@ -8,7 +8,7 @@ use crate::{
         album_membership::AlbumMembership,
         escape::title_text,
         favourite::FavouriteButton,
-        form::{submit_handler, use_form_action, FormMessages},
+        form::{use_form, FormMessages},
         image_form::EditImageForm,
     },
     model::{image::ImageCard, share::ShareTarget},
@@ -23,11 +23,11 @@ pub fn ImageDetailPage() -> impl IntoView {
 
 #[component]
 fn ImageDetail(card: ImageCard) -> impl IntoView {
-    let form = use_form_action::<UpdateImage>(vec![]);
+    let form = use_form::<UpdateImage>();
     let errors = form.errors;
     let name = form.value_or("name", &card.name);
     let description = form.value_or("description", &card.description);
-    let trash = use_form_action::<TrashImage>(vec![]);
+    let trash = use_form::<TrashImage>();
     let favourite = RwSignal::new(card.favourite);
     view! {
         <Title text=title_text(&card.name)/>
@@ -44,12 +44,12 @@ fn ImageDetail(card: ImageCard) -> impl IntoView {
                 <p class="description">{card.description.clone()}</p>
                 <details class="card" open=move || !errors.get().is_empty()>
                     <summary>"Edit name and description"</summary>
-                    <EditImageForm card=card.clone() action=form.action errors name description/>
+                    <EditImageForm card=card.clone() errors name description/>
                 </details>
                 <div class="actions">
                     <a class="button" href=card.download_url() download="">"Download"</a>
                     <a class="button" href=ShareTarget::Images(vec![card.id]).new_share_url()>"Share"</a>
-                    <form method="post" action=format!("/images/{}/trash/", card.id) class="inline" on:submit=submit_handler(trash.action)>
+                    <form method="post" action=format!("/images/{}/trash/", card.id) class="inline">
                         <input type="hidden" name="id" value=card.id/>
                         <button type="submit" class="danger">"Move to trash"</button>
                     </form>

@@ -1,10 +1,10 @@
-use leptos::{html::Input, prelude::*};
+use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::accounts::Login,
     components::{
-        form::{use_form_action, Field, PageForm},
+        form::{use_form, Field, PageForm},
         page::PageSection,
     },
 };
@@ -12,8 +12,7 @@ use crate::{
 /// `/login/` (`?next=` the page to return to)
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let password = NodeRef::<Input>::new();
-    let form = use_form_action::<Login>(vec![password]);
+    let form = use_form::<Login>();
     let errors = form.errors;
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
@@ -26,7 +25,7 @@ pub fn LoginPage() -> impl IntoView {
                 <Field name="username" label="Username" errors autocomplete="username"
                     value=form.value("username") autofocus=true/>
                 <Field name="password" label="Password" errors input_type="password"
-                    autocomplete="current-password" node_ref=password/>
+                    autocomplete="current-password"/>
             </PageForm>
             <p class="muted">"New here? " <a href="/register/">"Sign up"</a></p>
         </PageSection>

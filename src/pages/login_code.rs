@@ -1,10 +1,10 @@
-use leptos::{html::Input, prelude::*};
+use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::accounts::LoginCode,
     components::{
-        form::{use_form_action, Field, PageForm},
+        form::{use_form, Field, PageForm},
         page::PageSection,
     },
     model::account::CODE_HELP,
@@ -14,8 +14,7 @@ use crate::{
 /// password (`?next=` the page to return to).
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
-    let code = NodeRef::<Input>::new();
-    let form = use_form_action::<LoginCode>(vec![code]);
+    let form = use_form::<LoginCode>();
     let errors = form.errors;
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
@@ -27,7 +26,7 @@ pub fn LoginCodePage() -> impl IntoView {
             <PageForm form submit="Verify">
                 <input type="hidden" name="next" value=next/>
                 <Field name="code" label="Code" errors autocomplete="one-time-code"
-                    node_ref=code autofocus=true help=CODE_HELP/>
+                    autofocus=true help=CODE_HELP/>
             </PageForm>
             <p class="muted">"Lost your device? Enter one of your recovery codes instead. "
                 <a href="/login/">"Start again"</a></p>

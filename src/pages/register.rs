@@ -1,10 +1,10 @@
-use leptos::{html::Input, prelude::*};
+use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::accounts::{check_signup, Register},
     components::{
-        form::{use_form_action, Field, PageForm},
+        form::{use_form, Field, PageForm},
         page::PageSection,
     },
     model::user::{PASSWORD_HELP, USERNAME_HELP, USERNAME_MAX},
@@ -15,9 +15,7 @@ use crate::{
 /// valid, the page says so instead of showing the form.
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let password = NodeRef::<Input>::new();
-    let password_confirm = NodeRef::<Input>::new();
-    let form = use_form_action::<Register>(vec![password, password_confirm]);
+    let form = use_form::<Register>();
     let errors = form.errors;
     // From the link, or from the failed post being shown again.
     let invite = use_query_map()
@@ -51,11 +49,10 @@ pub fn RegisterPage() -> impl IntoView {
                                         value=username maxlength=USERNAME_MAX autofocus=true
                                         help=USERNAME_HELP/>
                                     <Field name="password" label="Password" errors input_type="password"
-                                        autocomplete="new-password" node_ref=password
+                                        autocomplete="new-password"
                                         help=PASSWORD_HELP/>
                                     <Field name="password_confirm" label="Password again" errors
-                                        input_type="password" autocomplete="new-password"
-                                        node_ref=password_confirm/>
+                                        input_type="password" autocomplete="new-password"/>
                                 </PageForm>
                             }.into_any(),
                         })

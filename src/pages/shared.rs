@@ -11,7 +11,7 @@ use super::not_found::NotFoundPage;
 use crate::{
     api::shares::{shared_page, UnlockShare},
     components::{
-        form::{use_form_action, Field, PageForm},
+        form::{use_form, Field, PageForm},
         page::PageSection,
         shared_gallery::SharedGrid,
     },
@@ -57,8 +57,7 @@ pub fn SharedPage() -> impl IntoView {
 /// The link's password, posted to the link itself.
 #[component]
 fn PasswordForm() -> impl IntoView {
-    let password = NodeRef::new();
-    let form = use_form_action::<UnlockShare>(vec![password]);
+    let form = use_form::<UnlockShare>();
     let params = use_params_map();
     let token = params.with_untracked(|p| p.get("token").unwrap_or_default());
     view! {
@@ -68,7 +67,7 @@ fn PasswordForm() -> impl IntoView {
             <PageForm form submit="Open">
                 <input type="hidden" name="token" value=token/>
                 <Field name="password" label="Password" errors=form.errors input_type="password"
-                    autocomplete="current-password" autofocus=true node_ref=password/>
+                    autocomplete="current-password" autofocus=true/>
             </PageForm>
         </PageSection>
     }

@@ -11,7 +11,9 @@ use crate::{
         get_share, list_shares, share_form_options, CreateShare, RevokeShare, UpdateShare,
     },
     components::{
-        form::{confirmed, use_form_action, FormMessages, PageForm},
+        confirm_form::ConfirmForm,
+        copy_link::CopyLink,
+        form::{use_form, FormMessages, PageForm},
         share_form::{ShareFormFields, ShareFormValues},
     },
     error::AppError,
@@ -57,7 +59,7 @@ pub fn SharesPage() -> impl IntoView {
 #[component]
 fn ShareItem(card: ShareCard, fresh: bool) -> impl IntoView {
     let id = card.id;
-    let revoke = use_form_action::<RevokeShare>(vec![]);
+    let revoke = use_form::<RevokeShare>();
     let heading = if card.title.is_empty() {
         card.what.clone()
     } else {
@@ -68,17 +70,6 @@ fn ShareItem(card: ShareCard, fresh: bool) -> impl IntoView {
         card.what
     );
     let link_id = format!("share-link-{id}");
-    let copied = RwSignal::new(false);
-    let url = card.url.clone();
-    let copy = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(url) = &url {
-            let _ = window().navigator().clipboard().write_text(url);
-            copied.set(true);
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &url;
-    };
     view! {
         <li class="card share" class:fresh=fresh aria-labelledby=format!("share-{id}")>
             {fresh.then(|| view! { <p class="alert success" role="status">"Link created. Copy it and send it to the people you want to see it."</p> })}
@@ -86,22 +77,7 @@ fn ShareItem(card: ShareCard, fresh: bool) -> impl IntoView {
             {(!card.title.is_empty()).then(|| view! { <p class="muted">{card.what.clone()}</p> })}
             {match card.url.clone() {
                 Some(url) => view! {
-                    <div class="share-link">
-                        <label for=link_id.clone() class="visually-hidden">"Link"</label>
-                        <input id=link_id.clone() type="text" readonly value=url on:focus=move |ev| {
-                            #[cfg(feature = "hydrate")]
-                            {
-                                use leptos::wasm_bindgen::JsCast;
-                                if let Some(input) = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok()) {
-                                    input.select();
-                                }
-                            }
-                            #[cfg(not(feature = "hydrate"))]
-                            let _ = ev;
-                        }/>
-                        <button type="button" on:click=copy>"Copy link"</button>
-                        <span role="status" class="muted">{move || copied.get().then_some("Copied.")}</span>
-                    </div>
+                    <div class="share-link"><CopyLink id=link_id.clone() url/></div>
                 }.into_any(),
                 None => view! {
                     <p class="muted">"This link still works, but cannot be shown again: the server’s secret key changed since it was made. Make a new link to send it anew."</p>
@@ -123,11 +99,10 @@ fn ShareItem(card: ShareCard, fresh: bool) -> impl IntoView {
             </dl>
             <div class="share-actions">
                 <a class="button" href=card.edit_url() aria-describedby=format!("share-{id}")>"Edit"</a>
-                <form method="post" action=format!("/shares/{id}/revoke/") class="inline"
-                    on:submit=confirmed(question, revoke.action)>
+                <ConfirmForm action=format!("/shares/{id}/revoke/") question class="inline".to_owned()>
                     <input type="hidden" name="id" value=id/>
                     <button type="submit" class="danger" aria-describedby=format!("share-{id}")>"Revoke"</button>
-                </form>
+                </ConfirmForm>
             </div>
             <FormMessages errors=revoke.errors/>
         </li>
@@ -167,7 +142,7 @@ pub fn NewSharePage() -> impl IntoView {
 
 #[component]
 fn NewShare(options: ShareOptions, album: i32, images: String) -> impl IntoView {
-    let form = use_form_action::<CreateShare>(vec![]);
+    let form = use_form::<CreateShare>();
     let values = ShareFormValues {
         title: form.value("title"),
         message: form.value("message"),
@@ -204,7 +179,7 @@ pub fn EditSharePage() -> impl IntoView {
 
 #[component]
 fn EditShare(card: ShareCard, options: ShareOptions) -> impl IntoView {
-    let form = use_form_action::<UpdateShare>(vec![]);
+    let form = use_form::<UpdateShare>();
     let failed = form.feedback.with_value(|f| f.error.is_some());
     let keep_label = match (&card.expires, card.expired) {
         (None, _) => "Unchanged: never".to_owned(),

@@ -5,7 +5,8 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     api::trash::{list_trash, DeleteForever, EmptyTrash, RestoreImage},
     components::{
-        form::{confirmed, submit_handler, use_form_action, FormMessages},
+        confirm_form::ConfirmForm,
+        form::{use_form, FormMessages},
         pagination::Pagination,
     },
     model::trash::{TrashPage, TrashedImage},
@@ -39,15 +40,15 @@ pub fn TrashPage() -> impl IntoView {
 
 #[component]
 fn Trash(page: TrashPage) -> impl IntoView {
-    let empty = use_form_action::<EmptyTrash>(vec![]);
+    let empty = use_form::<EmptyTrash>();
     let head = view! {
         <div class="page-head">
             <h1>"Trash"</h1>
             {(page.total > 0).then(|| view! {
-                <form method="post" action="/trash/empty/" class="inline"
-                    on:submit=confirmed("Delete everything in the trash forever? This cannot be undone.", empty.action)>
+                <ConfirmForm action="/trash/empty/".to_owned() class="inline".to_owned()
+                    question="Delete everything in the trash forever? This cannot be undone.".to_owned()>
                     <button type="submit" class="danger">"Empty trash"</button>
-                </form>
+                </ConfirmForm>
             })}
         </div>
         <FormMessages errors=empty.errors/>
@@ -81,8 +82,8 @@ fn Trash(page: TrashPage) -> impl IntoView {
 fn TrashedItem(item: TrashedImage) -> impl IntoView {
     let card = item.card;
     let id = card.id;
-    let restore = use_form_action::<RestoreImage>(vec![]);
-    let delete = use_form_action::<DeleteForever>(vec![]);
+    let restore = use_form::<RestoreImage>();
+    let delete = use_form::<DeleteForever>();
     let question = format!("Delete “{}” forever? This cannot be undone.", card.name);
     view! {
         <li class="thumb trashed">
@@ -94,14 +95,14 @@ fn TrashedItem(item: TrashedImage) -> impl IntoView {
                 </figcaption>
             </figure>
             <div class="trash-actions">
-                <form method="post" action=format!("/trash/{id}/restore/") on:submit=submit_handler(restore.action)>
+                <form method="post" action=format!("/trash/{id}/restore/")>
                     <input type="hidden" name="id" value=id/>
                     <button type="submit" aria-describedby=format!("trashed-{id}")>"Restore"</button>
                 </form>
-                <form method="post" action=format!("/trash/{id}/delete/") on:submit=confirmed(question, delete.action)>
+                <ConfirmForm action=format!("/trash/{id}/delete/") question>
                     <input type="hidden" name="id" value=id/>
                     <button type="submit" class="danger">"Delete forever"</button>
-                </form>
+                </ConfirmForm>
             </div>
             <span id=format!("trashed-{id}") class="visually-hidden">{card.name}</span>
             <FormMessages errors=restore.errors/>

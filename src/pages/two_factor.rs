@@ -1,9 +1,9 @@
-use leptos::{html::Input, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
     api::two_factor::{begin_two_factor_setup, fresh_recovery_codes, EnableTwoFactor},
-    components::form::{use_form_action, Field, PageForm},
+    components::form::{use_form, Field, PageForm},
     model::account::TwoFactorSetup,
 };
 
@@ -36,8 +36,7 @@ pub fn TwoFactorSetupPage() -> impl IntoView {
 
 #[component]
 fn SetupSteps(secret: String, qr_svg: String, required: bool) -> impl IntoView {
-    let code = NodeRef::<Input>::new();
-    let form = use_form_action::<EnableTwoFactor>(vec![code]);
+    let form = use_form::<EnableTwoFactor>();
     let errors = form.errors;
     view! {
         {required.then(|| view! {
@@ -58,7 +57,7 @@ fn SetupSteps(secret: String, qr_svg: String, required: bool) -> impl IntoView {
         </ol>
         <PageForm form action="/account/two-factor/" submit="Turn on two-factor login">
             <Field name="code" label="Code" errors autocomplete="one-time-code"
-                node_ref=code autofocus=true/>
+                autofocus=true/>
         </PageForm>
     }
 }

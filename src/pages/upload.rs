@@ -12,18 +12,16 @@ use crate::{
     error::FieldErrors,
 };
 
-/// `/upload/`: a multipart form posted to this URL. Once hydrated, the
-/// [`Uploader`] adds drag & drop, several files, progress and cancel.
+/// `/upload/`: a multipart form posted to this URL. The [`Uploader`]
+/// island adds drag & drop, several files, progress and cancel.
 #[component]
 pub fn UploadPage() -> impl IntoView {
     let feedback = use_feedback::<UploadImage>();
-    let errors: Signal<FieldErrors> = Signal::stored(
-        feedback
-            .error
-            .as_ref()
-            .map(|e| e.field_errors())
-            .unwrap_or_default(),
-    );
+    let errors: FieldErrors = feedback
+        .error
+        .as_ref()
+        .map(|e| e.field_errors())
+        .unwrap_or_default();
     // `?album=<id>` (an album's "Upload to this album"), or what a failed
     // post chose.
     let chosen = feedback.value("album");
@@ -39,11 +37,11 @@ pub fn UploadPage() -> impl IntoView {
         <Title text="Upload image"/>
         <section class="card upload-card">
             <h1>"Upload image"</h1>
-            <FormMessages errors/>
+            <FormMessages errors=Signal::stored(errors.clone())/>
             <UsageBar/>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || {
-                    let (name, description) = (name.clone(), description.clone());
+                    let (name, description, errors) = (name.clone(), description.clone(), errors.clone());
                     Suspend::new(async move {
                         let albums = albums.await.unwrap_or_default();
                         view! { <Uploader errors name description albums album/> }

@@ -1,6 +1,6 @@
 //! Sign up, log in, log out and password change: the rules, in one place.
-//! The server functions in `crate::api::accounts` call these (for the
-//! hydrated page and, through the same functions, for plain form posts).
+//! The server functions in `crate::api::accounts` call these (run by the
+//! pages' plain form posts).
 
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection,

@@ -1,6 +1,6 @@
-//! Plain form posts, for browsers without JavaScript (or before the WASM has
-//! loaded). A form page's `POST` runs the very server function its hydrated
-//! form calls, with the arguments read from the same fields (and from the
+//! Plain form posts: how every form page's form is sent (forms are not
+//! islands). A form page's `POST` runs the page's server function (the one
+//! an island would call), with the arguments read from the same fields (and from the
 //! route: `/images/{id}/` names the image). Success redirects (303) to the
 //! function's answer; an error renders the same page again with the
 //! messages, what was typed (never passwords) and the error's status.

@@ -1,0 +1,43 @@
+//! "Copy link" beside a read-only link field.
+
+use leptos::prelude::*;
+
+/// The read-only field `id` holding `url` (selected whole on focus) and a
+/// button that copies it. An island; without JavaScript the field is there
+/// to select and copy by hand, and the button does nothing.
+#[island]
+pub fn CopyLink(id: String, url: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = {
+        let url = url.clone();
+        move |_| {
+            #[cfg(feature = "hydrate")]
+            {
+                let _ = window().navigator().clipboard().write_text(&url);
+                copied.set(true);
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = &url;
+        }
+    };
+    let select_all = move |ev: leptos::ev::FocusEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            if let Some(input) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+            {
+                input.select();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! {
+        <label for=id.clone() class="visually-hidden">"Link"</label>
+        <input id=id type="text" readonly value=url on:focus=select_all/>
+        <button type="button" on:click=copy>"Copy link"</button>
+        <span role="status" class="muted">{move || copied.get().then_some("Copied.")}</span>
+    }
+}
