@@ -141,8 +141,9 @@ gallery_shows_upload() { local page; page="$(gallery "$1")" && grep -q "Deployed
 # The first thumbnail's URL in the gallery of the user in jar FILE.
 first_media() { # jar
   local page media
+  # Up to a quote, or to `&` of the `&quot;` in the grid island's props.
   page="$(gallery "$1")" || fail "the gallery"
-  media="$(grep -o '/media/[0-9a-f]\{32\}/[^"]*' <<<"$page" | head -n 1)"
+  media="$(grep -o '/media/[0-9a-f]\{32\}/[^"&]*' <<<"$page" | head -n 1)"
   [ -n "$media" ] || fail "no media URL in the gallery"
   echo "$media"
 }
