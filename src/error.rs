@@ -209,7 +209,7 @@ impl AppError {
     }
 }
 
-/// As a JSON answer with the error's status: what the hydrated page's
+/// As a JSON answer with the error's status: what the islands'
 /// requests (server functions, uploads) read back.
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {

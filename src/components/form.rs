@@ -44,12 +44,9 @@ pub fn form_key<S: 'static>() -> &'static str {
 
 /// The feedback of a failed plain post of form `S` on this page, if any.
 pub fn use_feedback<S: 'static>() -> FormFeedback {
-    SharedValue::new(|| {
-        use_context::<FormFeedback>()
-            .filter(|f| f.form == form_key::<S>())
-            .unwrap_or_default()
-    })
-    .into_inner()
+    use_context::<FormFeedback>()
+        .filter(|f| f.form == form_key::<S>())
+        .unwrap_or_default()
 }
 
 /// The state of one form page: what a failed plain post of `S` left.
@@ -219,7 +216,8 @@ fn error_id(name: &str) -> String {
     format!("id_{name}_error")
 }
 
-fn has_error(errors: Signal<FieldErrors>, name: &str) -> bool {
+/// Whether `errors` hold a message for the field `name`.
+pub fn has_error(errors: Signal<FieldErrors>, name: &str) -> bool {
     errors.with(|e| e.for_field(name).next().is_some())
 }
 

@@ -80,8 +80,7 @@ struct CurrentUserContext(Option<CurrentUser>);
 
 /// Call once, at the top of the app.
 pub fn provide_current_user() {
-    let user = SharedValue::new(from_request).into_inner();
-    provide_context(CurrentUserContext(user));
+    provide_context(CurrentUserContext(from_request()));
 }
 
 pub fn use_current_user() -> Option<CurrentUser> {

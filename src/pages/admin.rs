@@ -8,7 +8,7 @@ use crate::{
     },
     components::{
         confirm_form::ConfirmForm,
-        form::{use_form, FieldMessages, FormMessages, FormState},
+        form::{has_error, use_form, FieldMessages, FormMessages, FormState},
         pagination::Pagination,
     },
     model::{
@@ -135,7 +135,6 @@ fn UserRow(user: ManagedUser) -> impl IntoView {
     let name = user.username.clone();
     let quota_id = format!("quota-{id}");
     let quota_error_id = format!("quota-{id}-error");
-    let has_quota_error = move || quota.errors.with(|e| e.for_field("quota").next().is_some());
     let role = match (user.is_admin, user.is_active) {
         (_, false) => " (disabled)",
         (true, true) => " (admin)",
@@ -157,7 +156,7 @@ fn UserRow(user: ManagedUser) -> impl IntoView {
                     <label for=quota_id.clone() class="visually-hidden">{format!("Quota for {name}")}</label>
                     <input id=quota_id type="text" name="quota" size="9" value=user.own_quota.clone()
                         placeholder="default" aria-describedby=quota_error_id.clone()
-                        aria-invalid=move || (quota_shown() && has_quota_error()).to_string()/>
+                        aria-invalid=move || (quota_shown() && has_error(quota.errors, "quota")).to_string()/>
                     <button type="submit">"Set quota"<span class="visually-hidden">{format!(" for {name}")}</span></button>
                 </form>
                 <Show when=quota_shown><FormMessages errors=quota.errors/></Show>

@@ -118,7 +118,7 @@ fn feedback<S: 'static>(values: Vec<(String, String)>, error: AppError) -> FormF
     }
 }
 
-/// Runs the server function's body as leptos_axum would for a hydrated
+/// Runs the server function's body as leptos_axum would for a browser's
 /// call: in a reactive owner that holds the request parts and the state.
 async fn run<S>(
     state: &AppState,

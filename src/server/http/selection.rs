@@ -1,4 +1,4 @@
-//! What the gallery's selection bar sends without JavaScript (hydrated, it
+//! What the gallery's selection bar sends without JavaScript (as an island, it
 //! calls `api::images::bulk_images`), and the ZIP of a selection.
 //!
 //! - `POST /images/bulk/`: fields `action` (`trash`, `add`, `remove`,

@@ -3,7 +3,7 @@
 //! The size limit is enforced while the body streams in: a declared
 //! `Content-Length` over it is refused before reading, and reading stops as
 //! soon as the file passes it (413). A browser without JavaScript gets a
-//! redirect or the form again with its errors; the hydrated page sends
+//! redirect or the form again with its errors; the uploader island sends
 //! `Accept: application/json` and gets JSON (the new image, or an
 //! `AppError`). A file over 256 KiB is spooled to a temporary file as it
 //! arrives (`library::spool`), and a user has at most two uploads under way
