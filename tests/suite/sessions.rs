@@ -1,9 +1,10 @@
 //! The session store over real HTTP, on each database: a session's row
 //! names its user, who is read with it; rows without one (as the sqlx store
 //! wrote them) still work; what is read with a session is never stored; a
-//! session in use outlives its idle timeout; a database failure is an
-//! error, not a logout; and a session is still found after Postgres ended
-//! the app's connections.
+//! session in use outlives its idle timeout, but not its absolute lifetime;
+//! a renewal that cannot be written still answers the page; a database
+//! failure is an error, not a logout; and a session is still found after
+//! Postgres ended the app's connections.
 
 use crate::common;
 
@@ -23,6 +24,8 @@ on_each_backend! {
     a_renewal_keeps_what_another_request_wrote => a_renewal_keeps_what_another_request_wrote;
     a_session_in_use_outlives_its_idle_timeout => a_session_in_use_outlives_its_idle_timeout;
     a_database_failure_is_not_a_logout => a_database_failure_is_not_a_logout;
+    a_renewal_stops_at_the_absolute_lifetime => a_renewal_stops_at_the_absolute_lifetime;
+    a_failed_renewal_still_answers_the_page => a_failed_renewal_still_answers_the_page;
 }
 
 const PASSWORD: &str = "violet-otter-tangent-42";
@@ -261,6 +264,79 @@ async fn a_session_in_use_outlives_its_idle_timeout(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "idle too long");
+}
+
+/// The `Max-Age` of a `Set-Cookie` value, in seconds.
+fn max_age(cookie: &str) -> u64 {
+    let at = cookie.find("; Max-Age=").expect("a Max-Age") + "; Max-Age=".len();
+    let digits: String = cookie[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap()
+}
+
+async fn a_renewal_stops_at_the_absolute_lifetime(db: TestDb) {
+    // Renewed 3.5 s after the login, when the login has 4.5 s left of its
+    // 8: the new expiry is the login's end, not 6 s on.
+    let app = TestApp::spawn_with(
+        db,
+        &[
+            ("SESSION_IDLE_TIMEOUT", "6s"),
+            ("SESSION_ABSOLUTE_LIFETIME", "8s"),
+        ],
+    )
+    .await;
+    app.sign_up("ada").await;
+    let signed_up = OffsetDateTime::now_utc();
+    tokio::time::sleep(std::time::Duration::from_millis(3_500)).await;
+    let res = app.get("/images/").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let renewed = set_session_cookie(&res).expect("the session is renewed");
+    assert!((1..=4).contains(&max_age(&renewed)), "{renewed}");
+    // The row ends then too (6 s after the renewal would be 9.5 s on).
+    let id: Id = renewed["cloudtalents_session=".len()..renewed.find(';').unwrap()]
+        .parse()
+        .unwrap();
+    let stored = app
+        .state
+        .session_store
+        .load(&id)
+        .await
+        .unwrap()
+        .expect("stored");
+    assert!(
+        stored.expiry_date < signed_up + Duration::milliseconds(8_500),
+        "signed up at {signed_up}, the row ends at {}",
+        stored.expiry_date
+    );
+}
+
+async fn a_failed_renewal_still_answers_the_page(db: TestDb) {
+    let app = TestApp::spawn_with(db, &[("SESSION_IDLE_TIMEOUT", "6s")]).await;
+    app.sign_up("ada").await;
+    // Every update of a session row fails from now on (a renewal writes
+    // with an UPDATE).
+    let refuse = match app.state.db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => vec![
+            "CREATE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql \
+             AS $$ BEGIN RAISE EXCEPTION 'no updates'; END $$",
+            "CREATE TRIGGER refuse BEFORE UPDATE ON sessions \
+             FOR EACH ROW EXECUTE FUNCTION refuse_update()",
+        ],
+        _ => vec![
+            "CREATE TRIGGER refuse BEFORE UPDATE ON sessions \
+             BEGIN SELECT RAISE(ABORT, 'no updates'); END",
+        ],
+    };
+    for sql in refuse {
+        execute(&app, sql).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(3_500)).await;
+    let res = app.get("/images/").await;
+    assert_eq!(res.status(), StatusCode::OK, "the page, not a bare 500");
+    assert!(set_session_cookie(&res).is_some(), "a renewal was due");
+    assert_eq!(who_is_logged_in(&app).await.as_deref(), Some("ada"));
 }
 
 async fn a_database_failure_is_not_a_logout(db: TestDb) {

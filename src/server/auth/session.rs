@@ -11,7 +11,10 @@ use axum::{
 use sea_orm::{DatabaseConnection, EntityTrait};
 use serde::{Deserialize, Serialize};
 use tower_sessions::{
-    cookie::{time, SameSite},
+    cookie::{
+        time::{self, OffsetDateTime},
+        SameSite,
+    },
     session_store::ExpiredDeletion,
     Expiry, Session, SessionManagerLayer,
 };
@@ -237,18 +240,29 @@ const RETRY_AFTER_SECS: u32 = 5;
 /// request: about one write per half window (the requests already under
 /// way then write too), not one per request. The store writes only the
 /// expiry of a session whose data did not change, so a renewal cannot undo
-/// what a concurrent request of the same session wrote. (If that write
-/// fails, tower-sessions answers 500 instead of the page.)
+/// what a concurrent request of the same session wrote (and a failed
+/// renewal costs the page nothing: see the store's `save`). A renewal never
+/// reaches past `absolute_end`, the end of the login's absolute lifetime
+/// (`None`: too far off to be written as a date).
 async fn renew_when_half_spent(
     session: &Session,
     idle: Duration,
+    absolute_end: Option<OffsetDateTime>,
 ) -> Result<(), tower_sessions::session::Error> {
     let Some(expires_at_ms) = session.get::<i64>(SESSION_EXPIRES_KEY).await? else {
         return Ok(());
     };
     let left_ms = expires_at_ms.saturating_sub(chrono::Utc::now().timestamp_millis());
     if (left_ms.max(0) as u128) < idle.as_millis() / 2 {
-        session.set_expiry(session.expiry());
+        let idle_end = time::Duration::try_from(idle)
+            .ok()
+            .and_then(|idle| OffsetDateTime::now_utc().checked_add(idle));
+        match (idle_end, absolute_end) {
+            (Some(idle_end), Some(absolute_end)) if absolute_end < idle_end => {
+                session.set_expiry(Some(Expiry::AtDateTime(absolute_end)))
+            }
+            _ => session.set_expiry(session.expiry()),
+        }
     }
     Ok(())
 }
@@ -290,7 +304,13 @@ async fn current_user(
                 is_admin: u.is_admin,
                 must_set_up_two_factor: config.require_two_factor && !u.has_totp,
             };
-            renew_when_half_spent(session, config.session_idle_timeout).await?;
+            let login_at =
+                OffsetDateTime::from_unix_timestamp_nanos(i128::from(auth.login_at_ms) * 1_000_000);
+            let absolute_end = time::Duration::try_from(absolute_lifetime)
+                .ok()
+                .zip(login_at.ok())
+                .and_then(|(lifetime, login_at)| login_at.checked_add(lifetime));
+            renew_when_half_spent(session, config.session_idle_timeout, absolute_end).await?;
             Ok(Some((user, kept)))
         }
         _ => {

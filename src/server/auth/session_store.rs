@@ -164,18 +164,24 @@ impl SessionStore for DbSessionStore {
 
     /// A session deleted since it was loaded (logged out, expired) stays
     /// deleted: nothing is written. One whose data did not change in this
-    /// request (renewed by use) gets only its new expiry.
+    /// request (renewed by use) gets only its new expiry; if that write
+    /// fails, the request still answers (tower-sessions would replace its
+    /// page with a bare 500): the session keeps its old expiry, and its next
+    /// request tries again.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let loaded_digest = record.data.get(LOADED_DIGEST_KEY).and_then(|d| d.as_u64());
         if loaded_digest.is_some_and(|loaded| loaded == digest(&record.data)) {
             let id = record.id.to_string();
-            return on_pool!(self, pool => sqlx::query(RENEW)
+            let renewed = on_pool!(self, pool => sqlx::query(RENEW)
                 .bind(&id)
                 .bind(record.expiry_date)
                 .execute(pool)
                 .await
-                .map(drop))
-            .map_err(backend);
+                .map(drop));
+            if let Err(err) = renewed {
+                tracing::warn!(%err, "a session's renewal was not written");
+            }
+            return Ok(());
         }
         self.write(record, false).await.map(drop)
     }
