@@ -352,11 +352,15 @@ async fn a_database_failure_is_not_a_logout(db: TestDb) {
         "not a 303 to the login page"
     );
     assert_eq!(res.headers()["retry-after"], "5");
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
     assert!(res
         .text()
         .await
         .unwrap()
-        .contains("the database did not answer"));
+        .contains("could not reach its database just now"));
     let res = app.call("list_albums", &[]).await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     let err: cloudtalents::error::AppError = res.json().await.unwrap();

@@ -207,7 +207,8 @@ impl From<sea_orm::DbErr> for LoadError {
 }
 
 /// 503 with `Retry-After`: the error as JSON for the server functions
-/// (the page says it in its form), a sentence for everything else.
+/// (the page says it in its form), a page of its own for everything else
+/// (the app's pages need the user this middleware could not read).
 fn unavailable(path: &str) -> Response {
     use axum::response::IntoResponse;
     let busy = crate::error::AppError::Busy {
@@ -219,14 +220,19 @@ fn unavailable(path: &str) -> Response {
     (
         http::StatusCode::SERVICE_UNAVAILABLE,
         [
-            (http::header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (http::header::CACHE_CONTROL, "no-store"),
+            // Its one inline style sheet, and nothing else.
+            (
+                http::header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+            ),
         ],
         [(
             http::header::RETRY_AFTER,
             http::HeaderValue::from(RETRY_AFTER_SECS),
         )],
-        "503 Service Unavailable: the database did not answer. Please try again in a few seconds.\n",
+        include_str!("unavailable.html"),
     )
         .into_response()
 }
