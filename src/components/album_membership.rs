@@ -6,27 +6,26 @@ use leptos::prelude::*;
 
 use super::form::{use_form, FormMessages};
 use crate::{
-    api::albums::{album_choices, AddToAlbum, RemoveFromAlbum, SetAlbumCover},
+    api::albums::{AddToAlbum, RemoveFromAlbum, SetAlbumCover},
+    error::AppError,
     model::album::{album_url, AlbumChoice},
 };
 
+/// `choices`: every album of the user, each saying whether it holds the
+/// image (loaded with the page: no resource of its own).
 #[component]
-pub fn AlbumMembership(image_id: i32, back: String) -> impl IntoView {
-    let choices = Resource::new_blocking(move || image_id, album_choices);
+pub fn AlbumMembership(
+    choices: Result<Vec<AlbumChoice>, AppError>,
+    image_id: i32,
+    back: String,
+) -> impl IntoView {
     view! {
         <section class="image-albums" aria-labelledby="image-albums-heading">
             <h2 id="image-albums-heading">"Albums"</h2>
-            <Suspense fallback=|| ()>
-                {move || {
-                    let back = back.clone();
-                    Suspend::new(async move {
-                        match choices.await {
-                            Ok(list) => view! { <Membership list image_id back/> }.into_any(),
-                            Err(err) => view! { <p class="field-error" role="alert">{err.to_string()}</p> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
+            {match choices {
+                Ok(list) => view! { <Membership list image_id back/> }.into_any(),
+                Err(err) => view! { <p class="field-error" role="alert">{err.to_string()}</p> }.into_any(),
+            }}
         </section>
     }
 }

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
 
 use super::not_found::by_route_id;
 use crate::{
@@ -15,9 +16,10 @@ use crate::{
         image_grid::{count_text, GalleryTools, ImageGrid},
         page::PageSection,
     },
+    error::AppError,
     model::{
-        album::AlbumCard,
-        gallery::GalleryQuery,
+        album::{AlbumCard, AlbumChoice},
+        gallery::{GalleryPage, GalleryQuery},
         image::{DESCRIPTION_MAX, NAME_MAX},
         share::ShareTarget,
     },
@@ -94,25 +96,58 @@ pub fn NewAlbumPage() -> impl IntoView {
 /// delete forms.
 #[component]
 pub fn AlbumPage() -> impl IntoView {
-    by_route_id(get_album, |album| view! { <Album album/> })
+    let query = use_query_map().with_untracked(|p| GalleryQuery::from_params(|name| p.get(name)));
+    by_route_id(
+        move |id| load_album(id, query.clone()),
+        |page| view! { <Album page/> },
+    )
+}
+
+/// Everything an album's page shows, in one load: its page has a single
+/// `Suspense`. (With a component inside the `Suspend` making resources of
+/// its own, Leptos could render that component, throw it away and render
+/// it again: every query ran twice, and once a response never came.)
+#[derive(Clone, Serialize, Deserialize)]
+struct AlbumPageData {
+    album: AlbumCard,
+    query: GalleryQuery,
+    images: Result<GalleryPage, AppError>,
+    /// The other albums, for the selection bar's "Add to album".
+    albums: Vec<AlbumChoice>,
+}
+
+async fn load_album(id: i32, mut query: GalleryQuery) -> Result<AlbumPageData, AppError> {
+    let album = get_album(id).await?;
+    query.album = Some(id);
+    let images = list_images(
+        query.page,
+        query.q.clone(),
+        query.sort,
+        query.favourites,
+        query.album,
+        query.at,
+    )
+    .await;
+    let mut albums = album_choices(0).await.unwrap_or_default();
+    albums.retain(|a| a.id != id);
+    Ok(AlbumPageData {
+        album,
+        query,
+        images,
+        albums,
+    })
 }
 
 #[component]
-fn Album(album: AlbumCard) -> impl IntoView {
+fn Album(page: AlbumPageData) -> impl IntoView {
+    let AlbumPageData {
+        album,
+        query,
+        images,
+        albums,
+    } = page;
     let base = album.page_url();
     let album_id = album.id;
-    let query_params = use_query_map();
-    let query = Memo::new(move |_| {
-        let mut query = query_params.with(|p| GalleryQuery::from_params(|name| p.get(name)));
-        query.album = Some(album_id);
-        query
-    });
-    let images = Resource::new_blocking(
-        move || query.get(),
-        |q| list_images(q.page, q.q, q.sort, q.favourites, q.album, q.at),
-    );
-    // The other albums, for the selection bar's "Add to album".
-    let albums = Resource::new_blocking(|| (), |_| album_choices(0));
     let edit = use_form::<UpdateAlbum>();
     let errors = edit.errors;
     let delete = use_form::<DeleteAlbum>();
@@ -122,8 +157,6 @@ fn Album(album: AlbumCard) -> impl IntoView {
         "Delete the album “{}”? Its images stay in your gallery.",
         album.name
     );
-    let grid_base = base.clone();
-    let tools_base = base.clone();
     view! {
         <Title text=title_text(&album.name)/>
         <p><a href="/albums/">"← Albums"</a></p>
@@ -151,27 +184,16 @@ fn Album(album: AlbumCard) -> impl IntoView {
             </ConfirmForm>
             <FormMessages errors=delete.errors/>
         </div>
-        {move || view! { <GalleryTools query=query.get() base=tools_base.clone()/> }}
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || {
-                let grid_base = grid_base.clone();
-                Suspend::new(async move {
-                    let mut albums = albums.await.unwrap_or_default();
-                    albums.retain(|a| a.id != album_id);
-                    match images.await {
-                        Ok(page) if page.total == 0 => view! {
-                            <section class="empty-state">
-                                <p class="big">"Nothing here yet."</p>
-                                <p>"Add images from an image's page (“Add to album”), or upload straight into this album."</p>
-                            </section>
-                        }.into_any(),
-                        Ok(page) => view! {
-                            <ImageGrid page query=query.get_untracked() base=grid_base albums in_album=album_id/>
-                        }.into_any(),
-                        Err(err) => view! { <div class="alert error" role="alert"><p>{err.to_string()}</p></div> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        <GalleryTools query=query.clone() base=base.clone()/>
+        {match images {
+            Ok(page) if page.total == 0 => view! {
+                <section class="empty-state">
+                    <p class="big">"Nothing here yet."</p>
+                    <p>"Add images from an image's page (“Add to album”), or upload straight into this album."</p>
+                </section>
+            }.into_any(),
+            Ok(page) => view! { <ImageGrid page query base albums in_album=album_id/> }.into_any(),
+            Err(err) => view! { <div class="alert error" role="alert"><p>{err.to_string()}</p></div> }.into_any(),
+        }}
     }
 }

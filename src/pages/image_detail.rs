@@ -3,7 +3,10 @@ use leptos_meta::Title;
 
 use super::not_found::by_route_id;
 use crate::{
-    api::images::{get_image, TrashImage, UpdateImage},
+    api::{
+        albums::album_choices,
+        images::{get_image, TrashImage, UpdateImage},
+    },
     components::{
         album_membership::AlbumMembership,
         escape::title_text,
@@ -11,18 +14,29 @@ use crate::{
         form::{use_form, FormMessages},
         image_form::EditImageForm,
     },
-    model::{image::ImageCard, share::ShareTarget},
+    error::AppError,
+    model::{album::AlbumChoice, image::ImageCard, share::ShareTarget},
 };
 
 /// `/images/<id>/`: the display copy, its name and description, its star,
 /// the form to edit it, "Download" and "Move to trash".
 #[component]
 pub fn ImageDetailPage() -> impl IntoView {
-    by_route_id(get_image, |card| view! { <ImageDetail card/> })
+    by_route_id(
+        load_image,
+        |(card, choices)| view! { <ImageDetail card choices/> },
+    )
+}
+
+/// The image and its album choices in one load: the page has a single
+/// `Suspense` (see `AlbumPageData` in `albums.rs` for why).
+async fn load_image(id: i32) -> Result<(ImageCard, Result<Vec<AlbumChoice>, AppError>), AppError> {
+    let card = get_image(id).await?;
+    Ok((card, album_choices(id).await))
 }
 
 #[component]
-fn ImageDetail(card: ImageCard) -> impl IntoView {
+fn ImageDetail(card: ImageCard, choices: Result<Vec<AlbumChoice>, AppError>) -> impl IntoView {
     let form = use_form::<UpdateImage>();
     let errors = form.errors;
     let name = form.value_or("name", &card.name);
@@ -55,7 +69,7 @@ fn ImageDetail(card: ImageCard) -> impl IntoView {
                     </form>
                 </div>
                 <FormMessages errors=trash.errors/>
-                <AlbumMembership image_id=card.id back=card.page_url()/>
+                <AlbumMembership choices image_id=card.id back=card.page_url()/>
             </div>
         </article>
     }
