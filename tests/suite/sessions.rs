@@ -278,7 +278,8 @@ fn max_age(cookie: &str) -> u64 {
 
 async fn a_renewal_stops_at_the_absolute_lifetime(db: TestDb) {
     // Renewed 3.5 s after the login, when the login has 4.5 s left of its
-    // 8: the new expiry is the login's end, not 6 s on.
+    // 8: the new expiry is the login's end, not 6 s on; at 5.5 s it is not
+    // renewed again.
     let app = TestApp::spawn_with(
         db,
         &[
@@ -310,6 +311,12 @@ async fn a_renewal_stops_at_the_absolute_lifetime(db: TestDb) {
         "signed up at {signed_up}, the row ends at {}",
         stored.expiry_date
     );
+    // Under half the idle window left again, but nothing to extend: no
+    // write, no cookie.
+    tokio::time::sleep(std::time::Duration::from_millis(2_000)).await;
+    let res = app.get("/images/").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(set_session_cookie(&res), None, "renewed again");
 }
 
 async fn a_failed_renewal_still_answers_the_page(db: TestDb) {

@@ -258,6 +258,13 @@ async fn renew_when_half_spent(
     let Some(expires_at_ms) = session.get::<i64>(SESSION_EXPIRES_KEY).await? else {
         return Ok(());
     };
+    // Already ending with the login: nothing left to extend (else its last
+    // half window would write on every request).
+    if absolute_end.is_some_and(|end| {
+        end.unix_timestamp_nanos() / 1_000_000 <= i128::from(expires_at_ms) + 1_000
+    }) {
+        return Ok(());
+    }
     let left_ms = expires_at_ms.saturating_sub(chrono::Utc::now().timestamp_millis());
     if (left_ms.max(0) as u128) < idle.as_millis() / 2 {
         let idle_end = time::Duration::try_from(idle)
