@@ -570,8 +570,10 @@ async fn large_uploads_are_spooled_and_two_are_under_way_per_user(db: TestDb) {
             .await
             .unwrap()
     };
+    // Polled for up to about 10 s: on a loaded machine (the whole suite at
+    // once) the two half-sent uploads can take seconds to reach the handler.
     let mut refused = None;
-    for _ in 0..100 {
+    for _ in 0..500 {
         let res = third().await;
         if res.status() == StatusCode::TOO_MANY_REQUESTS {
             refused = Some(res.text().await.unwrap());
@@ -590,7 +592,7 @@ async fn large_uploads_are_spooled_and_two_are_under_way_per_user(db: TestDb) {
     // next upload gets as far as reading its form.
     drop(first);
     let mut freed = false;
-    for _ in 0..100 {
+    for _ in 0..500 {
         if third().await.status() == StatusCode::BAD_REQUEST {
             freed = true;
             break;
