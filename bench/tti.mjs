@@ -1,6 +1,7 @@
 // Time to interactive of a page in Chromium (Debian's), for `make bench`:
-// from the start of navigation until the WASM has hydrated it (the theme
-// toggle, hidden until client code runs, becomes visible). Also the page's
+// from the start of navigation until the WASM has hydrated every island of
+// it (each counts itself on <html data-hydrated-islands>; the lazy ones load
+// their chunk first). Also the page's
 // layout shift (CLS) over that time. Prints "median max cls" over runs.
 //
 // usage: node bench/tti.mjs <url> <cookie name=value> [runs]
@@ -25,14 +26,14 @@ try {
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
       }).observe({ type: "layout-shift", buffered: true });
-      // The moment client code reveals the toggle, seen in the page itself.
+      // The moment the last island counts itself, seen in the page itself.
       new MutationObserver((_, observer) => {
-        const toggle = document.querySelector(".theme-toggle");
-        if (toggle && !toggle.classList.contains("unhydrated")) {
+        const hydrated = Number(document.documentElement.dataset.hydratedIslands ?? 0);
+        if (hydrated > 0 && hydrated >= document.querySelectorAll("leptos-island").length) {
           window.__interactive = performance.now();
           observer.disconnect();
         }
-      }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["class"] });
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-hydrated-islands"] });
     });
     await page.goto(url);
     await page.waitForFunction(() => window.__interactive !== undefined);

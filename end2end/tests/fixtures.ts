@@ -42,9 +42,14 @@ export const test = base.extend<{ allowConsole: RegExp[]; consoleProblems: strin
 });
 
 /** Resolves once the WASM bundle has hydrated the page: the theme toggle is
- * rendered hidden on the server and revealed only by client code. */
+ * rendered hidden on the server and revealed only by client code, and every
+ * island has counted itself on `<html data-hydrated-islands>` (an island
+ * whose code is a lazy chunk hydrates once that chunk has loaded). */
 export async function waitForHydration(page: Page) {
   await expect(page.getByRole("button", { name: /theme/i })).toBeVisible();
+  await page.waitForFunction(
+    () => Number(document.documentElement.dataset.hydratedIslands ?? 0) >= document.querySelectorAll("leptos-island").length,
+  );
 }
 
 export { expect };

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::hydrated::count_hydrated_island;
+
 /// A `<form method="post">` to `action` whose submit asks `question` first
 /// and is dropped when the answer is no. An island: the post itself stays a
 /// plain one (the server answers it with a redirect, or the page again with
@@ -14,6 +16,7 @@ pub fn ConfirmForm(
     #[prop(optional)] class: Option<String>,
     children: Children,
 ) -> impl IntoView {
+    count_hydrated_island();
     let ask = move |ev: leptos::ev::SubmitEvent| {
         if !window().confirm_with_message(&question).unwrap_or(false) {
             ev.prevent_default();

@@ -2,11 +2,14 @@
 
 use leptos::prelude::*;
 
+use super::hydrated::count_hydrated_island;
+
 /// The read-only field `id` holding `url` (selected whole on focus) and a
 /// button that copies it. An island; without JavaScript the field is there
 /// to select and copy by hand, and the button does nothing.
 #[island]
 pub fn CopyLink(id: String, url: String) -> impl IntoView {
+    count_hydrated_island();
     let copied = RwSignal::new(false);
     let copy = {
         let url = url.clone();

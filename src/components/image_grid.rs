@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::{
     favourite::{favourite_of, FavouriteButton},
+    hydrated::count_hydrated_island,
     lightbox::Lightbox,
     pagination::PageSteps,
     selection::{SelectBox, Selection, SelectionBar},
@@ -20,6 +21,7 @@ use crate::model::{
 /// URL under `base`. An island: changing the order or the filter applies at once.
 #[island]
 pub fn GalleryTools(query: GalleryQuery, base: String) -> impl IntoView {
+    count_hydrated_island();
     let form = NodeRef::<leptos::html::Form>::new();
     let apply = move |_| {
         if let Some(form) = form.get_untracked() {
@@ -65,6 +67,7 @@ pub fn ImageGrid(
     albums: Vec<AlbumChoice>,
     #[prop(optional)] in_album: Option<i32>,
 ) -> impl IntoView {
+    count_hydrated_island();
     let here = query.url(&base, page.at, page.page);
     let images = RwSignal::new(page.images);
     let open = RwSignal::new(None::<usize>);

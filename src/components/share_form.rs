@@ -3,7 +3,10 @@
 
 use leptos::prelude::*;
 
-use super::form::{Field, FieldMessages, TextAreaField};
+use super::{
+    form::{Field, FieldMessages, TextAreaField},
+    hydrated::count_hydrated_island,
+};
 use crate::{
     error::FieldErrors,
     model::share::{ShareOptions, MESSAGE_MAX, SHARE_PASSWORD_MAX, TITLE_MAX},
@@ -69,6 +72,7 @@ fn ExpiryFields(
     expires_on: String,
     errors: FieldErrors,
 ) -> impl IntoView {
+    count_hydrated_island();
     let errors = Signal::stored(errors);
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use super::{
+    hydrated::count_hydrated_island,
     image_grid::count_text,
     lightbox::{stepped, use_lightbox_keys},
     pagination::Pagination,
@@ -15,6 +16,7 @@ use crate::model::share::SharedGallery;
 /// An island: the lightbox is the page's one interactive part.
 #[island]
 pub fn SharedGrid(gallery: SharedGallery) -> impl IntoView {
+    count_hydrated_island();
     let images = RwSignal::new(gallery.images.clone());
     let open = RwSignal::new(None::<usize>);
     let paging = gallery.clone();

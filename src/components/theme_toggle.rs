@@ -5,6 +5,8 @@
 
 use leptos::prelude::*;
 
+use super::hydrated::count_hydrated_island;
+
 pub const THEME_COOKIE: &str = "theme";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +59,7 @@ impl Theme {
 
 #[island]
 pub fn ThemeToggle() -> impl IntoView {
+    count_hydrated_island();
     let hydrated = RwSignal::new(false);
     let dark = RwSignal::new(false);
 

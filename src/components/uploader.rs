@@ -8,7 +8,10 @@
 
 use leptos::prelude::*;
 
-use super::form::{Field, FieldMessages, TextAreaField};
+use super::{
+    form::{Field, FieldMessages, TextAreaField},
+    hydrated::count_hydrated_island,
+};
 use crate::{
     error::FieldErrors,
     model::{
@@ -53,6 +56,7 @@ pub fn Uploader(
     /// The album chosen at first.
     album: Option<i32>,
 ) -> impl IntoView {
+    count_hydrated_island();
     let album_value = RwSignal::new(album.map(|a| a.to_string()).unwrap_or_default());
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
