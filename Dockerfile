@@ -43,7 +43,8 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
  && cargo clippy --release --locked --workspace --all-targets --features cloudtalents/ssr -- -D warnings \
  && cargo clippy --release --locked --lib --target wasm32-unknown-unknown \
       --no-default-features --features hydrate -- -D warnings \
- && cargo leptos build --release --precompress --cargo-locked \
+ && cargo leptos build --release --precompress --cargo-locked --split \
+ && node scripts/pin-pkg-names.mjs target/site/pkg target/release/hash.txt \
  && mkdir -p /out \
  && cp target/release/cloudtalents target/release/hash.txt /out/ \
  && cp -r target/site /out/site

@@ -55,8 +55,11 @@ test:
 
 ## ---- building ---------------------------------------------------------------
 
+# --split: the lazy islands and the lightbox are WASM chunks of their own
+# (#13); pin-pkg-names then gives all JS and WASM the build's one hash.
 build: tools
-	cargo leptos build --release --precompress --cargo-locked
+	cargo leptos build --release --precompress --cargo-locked --split
+	node scripts/pin-pkg-names.mjs target/site/pkg $${CARGO_TARGET_DIR:-target}/release/hash.txt
 
 ## ---- tools (idempotent) -----------------------------------------------------
 

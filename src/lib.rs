@@ -3,8 +3,9 @@
 //! One crate, two builds: `ssr` (the axum server, which renders every page)
 //! and `hydrate` (the WASM bundle that brings the page's islands to life in
 //! the browser: only `#[island]` components ship and run there; the rest is
-//! HTML from the server). Modules shared by both are plain; server-only ones
-//! are gated.
+//! HTML from the server). The bundle is split: `#[island(lazy)]` islands and
+//! the lightbox are WASM chunks that only the pages using them fetch.
+//! Modules shared by both are plain; server-only ones are gated.
 //!
 //! A request walks one way: route (`app`) → page (`pages`) → server
 //! function (`api`) → service (`server::accounts`, `server::library`) →

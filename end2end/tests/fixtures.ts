@@ -3,7 +3,8 @@ import { test as base, expect, type BrowserContext, type Page } from "@playwrigh
 /**
  * Every test fails on any console error, uncaught page error or hydration
  * warning: a release build must hydrate cleanly. A test that expects a
- * particular console error (a 404 document, say) lists it in `allowConsole`.
+ * particular console or page error (a 404 document, say) lists it in
+ * `allowConsole`.
  *
  * The check is automatic: it watches the test's own context and every
  * context the test opens with `browser.newContext()` (other users' pages
@@ -24,7 +25,10 @@ export const test = base.extend<{ allowConsole: RegExp[]; consoleProblems: strin
             problems.push(`console.${msg.type()}: ${text} (${msg.page()?.url() ?? "no page"})`);
           }
         });
-        ctx.on("weberror", (err) => problems.push(`pageerror: ${err.error().message} (${err.page()?.url() ?? "no page"})`));
+        ctx.on("weberror", (err) => {
+          const text = err.error().message;
+          if (!allowConsole.some((re) => re.test(text))) problems.push(`pageerror: ${text} (${err.page()?.url() ?? "no page"})`);
+        });
       };
       watch(context);
       // Emitted before `browser.newContext()` resolves, so before the test

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::{
     favourite::{favourite_of, FavouriteButton},
     hydrated::count_hydrated_island,
-    lightbox::Lightbox,
+    lightbox::load_lightbox_when_opened,
     pagination::PageSteps,
     selection::{SelectBox, Selection, SelectionBar},
 };
@@ -58,8 +58,10 @@ pub fn GalleryTools(query: GalleryQuery, base: String) -> impl IntoView {
 /// A page of images under `base` (`/images/`, `/albums/<id>/`) with its
 /// selection bar (`albums` to add to; `in_album` when this is an album);
 /// the page shows its own empty state. An island: the page's one
-/// interactive part (selection, stars, lightbox, its edit form).
-#[island]
+/// interactive part (selection, stars, lightbox, its edit form). Lazy: its
+/// code is WASM chunks of its own, fetched by the pages that have a grid,
+/// not by every page; the lightbox is a further chunk, fetched on first use.
+#[island(lazy)]
 pub fn ImageGrid(
     page: GalleryPage,
     query: GalleryQuery,
@@ -72,6 +74,7 @@ pub fn ImageGrid(
     let images = RwSignal::new(page.images);
     let open = RwSignal::new(None::<usize>);
     let selection = Selection::new(images);
+    load_lightbox_when_opened(images, open);
     let lightbox_open = Signal::derive(move || open.get().is_some());
     let summary = if query.is_search() {
         format!("{} found", count_text(page.total))
@@ -90,7 +93,6 @@ pub fn ImageGrid(
         </ul>
         <PageSteps page=page.page pages=page.pages prev=page.prev next=page.next last=page.last
             link=move |at, n| query.url(&base, at, n)/>
-        <Lightbox images open/>
     }
 }
 

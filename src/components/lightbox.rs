@@ -1,8 +1,9 @@
 //! The gallery's lightbox (hydrated only): the display copy with its name
 //! and description, ← → to move, Esc or × to close; star, edit, download
-//! and move to the trash.
+//! and move to the trash. Its code is a WASM chunk of its own, fetched the
+//! first time an image is opened (#13: the first load stays small).
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::{prelude::*, task::spawn_local, wasm_split::SplitLoaderError};
 
 use super::{
     favourite::{favourite_of, FavouriteButton},
@@ -16,8 +17,49 @@ use crate::{
 
 const SLIDESHOW_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// Loads the lightbox the first time `open` holds an image: its chunk
+/// mounts it at the end of `<body>` (a fixed overlay), where it follows
+/// `open` from then on. Should the chunk not load (a network error, or a
+/// deploy that removed it), the image's own page opens instead: what the
+/// link does without JavaScript.
+pub fn load_lightbox_when_opened(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>) {
+    let requested = StoredValue::new(false);
+    Effect::new(move |_| {
+        let Some(index) = open.get() else { return };
+        if requested.get_value() {
+            return;
+        }
+        requested.set_value(true);
+        spawn_local(async move {
+            if let Err(err) = mount_lightbox(images, open).await {
+                leptos::logging::warn!("{err}: opening the image's page instead");
+                requested.set_value(false);
+                open.set(None);
+                if let Some(card) = images.with_untracked(|v| v.get(index).cloned()) {
+                    let _ = window().location().set_href(&card.page_url());
+                }
+            }
+        });
+    });
+}
+
+/// The split point: everything only the lightbox reaches (its view, the
+/// edit form, the trash call) goes into the `lightbox` chunk. It is built
+/// in the browser, never hydrated, so it is mounted rather than returned as
+/// a view (an `AnyView` would bring the hydration code of all of it along).
+/// On the server it is a plain function, never called (effects run in the
+/// browser only).
+#[leptos::wasm_split::wasm_split(lightbox, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn mount_lightbox(
+    images: RwSignal<Vec<ImageCard>>,
+    open: RwSignal<Option<usize>>,
+) -> Result<(), SplitLoaderError> {
+    leptos::mount::mount_to_body(move || view! { <Lightbox images open/> });
+    Ok(())
+}
+
 #[component]
-pub fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>) -> impl IntoView {
+fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>) -> impl IntoView {
     let editing = RwSignal::new(false);
     let current = move || open.get().and_then(|i| images.with(|v| v.get(i).cloned()));
     let close = move || {

@@ -13,8 +13,9 @@ use super::{
 };
 use crate::model::share::SharedGallery;
 
-/// An island: the lightbox is the page's one interactive part.
-#[island]
+/// An island: the lightbox is the page's one interactive part. Lazy: only a
+/// share link's page fetches its code (WASM chunks of its own).
+#[island(lazy)]
 pub fn SharedGrid(gallery: SharedGallery) -> impl IntoView {
     count_hydrated_island();
     let images = RwSignal::new(gallery.images.clone());

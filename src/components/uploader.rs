@@ -44,8 +44,9 @@ struct Item {
     error: RwSignal<Option<String>>,
 }
 
-/// An island: the one interactive part of the upload page.
-#[island]
+/// An island: the one interactive part of the upload page. Lazy: only the
+/// upload page fetches its code (WASM chunks of its own).
+#[island(lazy)]
 pub fn Uploader(
     /// What a failed plain post answered.
     errors: FieldErrors,
