@@ -1,7 +1,7 @@
-//! The gallery's lightbox (hydrated only): the display copy with its name
-//! and description, ← → to move, Esc or × to close; star, edit, download
-//! and move to the trash. Its code is a WASM chunk of its own, fetched the
-//! first time an image is opened (#13: the first load stays small).
+//! The gallery's lightbox (built in the browser only): the display copy
+//! with its name and description, ← → to move, Esc or × to close; star,
+//! edit, download and move to the trash. Its code is WASM chunks of its own,
+//! fetched the first time an image is opened (#13: the first load stays small).
 
 use leptos::{prelude::*, task::spawn_local, wasm_split::SplitLoaderError};
 
