@@ -93,7 +93,8 @@ export async function canvasFiles(
   }, specs);
 }
 
-/** Uploads images through the hydrated page by drag & drop. */
+/** Uploads images through the hydrated page by drag & drop; lands on the
+ * gallery once it has hydrated (its grid's code loads after the page). */
 export async function dropAndUpload(page: Page, names: string[], description = "Dropped in a test") {
   await page.goto("/upload/");
   await waitForHydration(page);
@@ -103,6 +104,7 @@ export async function dropAndUpload(page: Page, names: string[], description = "
   await expect(page.locator(".upload-item")).toHaveCount(names.length);
   await page.getByRole("button", { name: /^Upload/ }).click();
   await expect(page).toHaveURL("/images/");
+  await waitForHydration(page);
 }
 
 /** Uploads the gradient as `name` through the plain form, as a browser

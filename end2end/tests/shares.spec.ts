@@ -34,6 +34,7 @@ async function uploadInto(page: Page, albumId: string, files: string[]) {
   await expect(page.locator(".upload-item")).toHaveCount(files.length);
   await page.getByRole("button", { name: /^Upload/ }).click();
   await expect(page).toHaveURL(`/albums/${albumId}/`);
+  await waitForHydration(page);
 }
 
 /** Selects `picks` in the hydrated gallery and presses the bar's "Share". */
