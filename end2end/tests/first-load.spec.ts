@@ -24,6 +24,8 @@ async function codeFetched(page: Page): Promise<Map<string, number>> {
       .map((e) => new URL(e.name).pathname)
       .filter((p) => p.startsWith("/pkg/") && /\.(js|wasm)$/.test(p)),
   );
+  // Fetched twice would mean a preload the loader did not use.
+  expect(paths.length, `each file fetched once: ${paths}`).toBe(new Set(paths).size);
   return new Map(paths.map((p) => [p, fs.statSync(path.join(PKG, p.slice("/pkg/".length) + ".br")).size]));
 }
 
@@ -63,6 +65,8 @@ test("every page of a user's library stays under its ceiling; the lightbox loads
   }
 
   const gallery = await expectFirstLoadWithin(page, "/images/", PAGE_CEILING_KB);
+  // The grid's chunks download beside the main bundle: the head preloads them.
+  await expect(page.locator('head link[rel="preload"][href^="/pkg/split_image_grid_loader_"]')).toHaveCount(1);
   await page.getByRole("link", { name: /reef/ }).click();
   await expect(page.getByRole("dialog")).toBeVisible();
   const opened = await codeFetched(page);

@@ -6,6 +6,7 @@ use crate::{
     api::{albums::album_choices, images::UploadImage},
     components::{
         form::{use_feedback, FormMessages},
+        preload::preload_lazy_island,
         uploader::Uploader,
         usage_bar::UsageBar,
     },
@@ -16,6 +17,7 @@ use crate::{
 /// island adds drag & drop, several files, progress and cancel.
 #[component]
 pub fn UploadPage() -> impl IntoView {
+    preload_lazy_island("uploader");
     let feedback = use_feedback::<UploadImage>();
     let errors: FieldErrors = feedback
         .error
