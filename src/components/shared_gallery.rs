@@ -13,15 +13,12 @@ use super::{
 };
 use crate::model::share::SharedGallery;
 
-/// An island: the lightbox is the page's one interactive part. Lazy: only a
-/// share link's page fetches its code (WASM chunks of its own).
-#[island(lazy)]
-pub fn SharedGrid(gallery: SharedGallery) -> impl IntoView {
-    count_hydrated_island();
-    let images = RwSignal::new(gallery.images.clone());
-    let open = RwSignal::new(None::<usize>);
+/// A share link's gallery: its title, message, count, grid and page links.
+/// Only the grid, with its lightbox, is an island; the rest is HTML from
+/// the server.
+#[component]
+pub fn SharedGalleryView(gallery: SharedGallery) -> impl IntoView {
     let paging = gallery.clone();
-    let lightbox = gallery.clone();
     view! {
         <section class="shared">
             <div class="page-head">
@@ -35,28 +32,42 @@ pub fn SharedGrid(gallery: SharedGallery) -> impl IntoView {
             {(gallery.total == 0).then(|| view! {
                 <section class="empty-state"><p class="big">"Nothing is shared here any more."</p></section>
             })}
-            <ul class="gallery" aria-label="Images">
-                {gallery.images.into_iter().enumerate().map(|(index, card)| {
-                    let srcset = card.srcset();
-                    view! {
-                        <li class="thumb">
-                            <a href=card.display_url.clone() rel="external" on:click=move |ev| {
-                                ev.prevent_default();
-                                open.set(Some(index));
-                            }>
-                                <img src=card.thumb_400_url.clone() srcset=srcset
-                                    sizes="(max-width: 600px) 50vw, (max-width: 1100px) 33vw, 270px"
-                                    width=card.width height=card.height loading="lazy" decoding="async"
-                                    alt=card.name.clone()/>
-                                <span class="thumb-name">{card.name.clone()}</span>
-                            </a>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+            <SharedGrid gallery/>
             <Pagination page=paging.page pages=paging.pages link=move |n| paging.page_url(n) external=true/>
-            <SharedLightbox gallery=lightbox images open/>
         </section>
+    }
+}
+
+/// An island: the thumbnails open the lightbox, the page's one interactive
+/// part. Lazy: only a share link's page fetches its code (WASM chunks of
+/// its own).
+#[island(lazy)]
+fn SharedGrid(gallery: SharedGallery) -> impl IntoView {
+    count_hydrated_island();
+    let images = RwSignal::new(gallery.images.clone());
+    let open = RwSignal::new(None::<usize>);
+    let lightbox = gallery.clone();
+    view! {
+        <ul class="gallery" aria-label="Images">
+            {gallery.images.into_iter().enumerate().map(|(index, card)| {
+                let srcset = card.srcset();
+                view! {
+                    <li class="thumb">
+                        <a href=card.display_url.clone() rel="external" on:click=move |ev| {
+                            ev.prevent_default();
+                            open.set(Some(index));
+                        }>
+                            <img src=card.thumb_400_url.clone() srcset=srcset
+                                sizes="(max-width: 600px) 50vw, (max-width: 1100px) 33vw, 270px"
+                                width=card.width height=card.height loading="lazy" decoding="async"
+                                alt=card.name.clone()/>
+                            <span class="thumb-name">{card.name.clone()}</span>
+                        </a>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        <SharedLightbox gallery=lightbox images open/>
     }
 }
 

@@ -14,7 +14,7 @@ use crate::{
         form::{use_form, Field, PageForm},
         page::PageSection,
         preload::preload_lazy_island,
-        shared_gallery::SharedGrid,
+        shared_gallery::SharedGalleryView,
     },
     error::AppError,
     model::share::SharedView,
@@ -45,7 +45,7 @@ pub fn SharedPage() -> impl IntoView {
                 match view_of.await {
                     Ok(SharedView::Open(gallery)) => view! {
                         <Title text=gallery.title.clone()/>
-                        <SharedGrid gallery/>
+                        <SharedGalleryView gallery/>
                     }.into_any(),
                     Ok(SharedView::Locked) => view! { <PasswordForm/> }.into_any(),
                     Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
