@@ -66,7 +66,7 @@ test("every page of a user's library stays under its ceiling; the lightbox loads
 
   const gallery = await expectFirstLoadWithin(page, "/images/", PAGE_CEILING_KB);
   // The grid's chunks download beside the main bundle: the head preloads them.
-  await expect(page.locator('head link[rel="preload"][href^="/pkg/split_image_grid_loader_"]')).toHaveCount(1);
+  await expect(page.locator('head link[rel="preload"][href^="/pkg/split_selectable_grid_loader_"]')).toHaveCount(1);
   await page.getByRole("link", { name: /reef/ }).click();
   await expect(page.getByRole("dialog")).toBeVisible();
   const opened = await codeFetched(page);

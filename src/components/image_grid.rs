@@ -55,19 +55,48 @@ pub fn GalleryTools(query: GalleryQuery, base: String) -> impl IntoView {
     }
 }
 
-/// A page of images under `base` (`/images/`, `/albums/<id>/`) with its
-/// selection bar (`albums` to add to; `in_album` when this is an album);
-/// the page shows its own empty state. An island: the page's one
-/// interactive part (selection, stars, lightbox, its edit form). Lazy: its
-/// code is WASM chunks of its own, fetched by the pages that have a grid,
-/// not by every page; the lightbox is a further chunk, fetched on first use.
-#[island(lazy)]
+/// A page of images under `base` (`/images/`, `/albums/<id>/`): the count,
+/// the selection bar and thumbnails (`albums` to add to; `in_album` when
+/// this is an album), and the page links; the page shows its own empty
+/// state. Only the bar and the thumbnails are an island.
+#[component]
 pub fn ImageGrid(
     page: GalleryPage,
     query: GalleryQuery,
     base: String,
     albums: Vec<AlbumChoice>,
     #[prop(optional)] in_album: Option<i32>,
+) -> impl IntoView {
+    let summary = if query.is_search() {
+        format!("{} found", count_text(page.total))
+    } else {
+        count_text(page.total)
+    };
+    let steps = {
+        let (query, base) = (query.clone(), base.clone());
+        view! {
+            <PageSteps page=page.page pages=page.pages prev=page.prev next=page.next
+                last=page.last link=move |at, n| query.url(&base, at, n)/>
+        }
+    };
+    view! {
+        <p class="muted gallery-count" role="status">{summary}</p>
+        <SelectableGrid page query base albums in_album/>
+        {steps}
+    }
+}
+
+/// The selection bar and the thumbnails: an island, the page's one
+/// interactive part (selection, stars, lightbox, its edit form). Lazy: its
+/// code is WASM chunks of its own, fetched by the pages that have a grid,
+/// not by every page; the lightbox is a further chunk, fetched on first use.
+#[island(lazy)]
+fn SelectableGrid(
+    page: GalleryPage,
+    query: GalleryQuery,
+    base: String,
+    albums: Vec<AlbumChoice>,
+    in_album: Option<i32>,
 ) -> impl IntoView {
     count_hydrated_island();
     let here = query.url(&base, page.at, page.page);
@@ -76,13 +105,7 @@ pub fn ImageGrid(
     let selection = Selection::new(images);
     load_lightbox_when_opened(images, open);
     let lightbox_open = Signal::derive(move || open.get().is_some());
-    let summary = if query.is_search() {
-        format!("{} found", count_text(page.total))
-    } else {
-        count_text(page.total)
-    };
     view! {
-        <p class="muted gallery-count" role="status">{summary}</p>
         <SelectionBar selection albums in_album back=here.clone() lightbox_open/>
         <ul class="gallery" class:selecting=move || selection.active.get() aria-label="Images">
             <For
@@ -91,8 +114,6 @@ pub fn ImageGrid(
                 children=move |(index, card)| view! { <Thumb card index open images selection back=here.clone()/> }
             />
         </ul>
-        <PageSteps page=page.page pages=page.pages prev=page.prev next=page.next last=page.last
-            link=move |at, n| query.url(&base, at, n)/>
     }
 }
 

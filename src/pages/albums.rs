@@ -97,7 +97,7 @@ pub fn NewAlbumPage() -> impl IntoView {
 /// delete forms.
 #[component]
 pub fn AlbumPage() -> impl IntoView {
-    preload_lazy_island("image_grid");
+    preload_lazy_island("selectable_grid");
     let query = use_query_map().with_untracked(|p| GalleryQuery::from_params(|name| p.get(name)));
     by_route_id(
         move |id| load_album(id, query.clone()),

@@ -15,7 +15,7 @@ use crate::{
 /// ordered and filtered as the URL says.
 #[component]
 pub fn ImagesPage() -> impl IntoView {
-    preload_lazy_island("image_grid");
+    preload_lazy_island("selectable_grid");
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| GalleryQuery::from_params(|name| p.get(name))));
     // Blocking: the grid is in the HTML itself, for browsers without JS.
