@@ -34,6 +34,8 @@ pub fn load_lightbox_when_opened(images: RwSignal<Vec<ImageCard>>, open: RwSigna
             if let Err(err) = mount_lightbox(images, open).await {
                 leptos::logging::warn!("{err}: opening the image's page instead");
                 requested.set_value(false);
+                // The image asked for last, should another be clicked meanwhile.
+                let index = open.get_untracked().unwrap_or(index);
                 open.set(None);
                 if let Some(card) = images.with_untracked(|v| v.get(index).cloned()) {
                     let _ = window().location().set_href(&card.page_url());
