@@ -25,6 +25,9 @@ import json, os, sys
 
 pkg, hash_txt, main_ceiling, page_ceiling, goal = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:])
 hashes = dict(line.split(": ", 1) for line in open(hash_txt).read().split("\n") if ": " in line)
+missing = [k for k in ("js", "wasm", "split", "manifest") if k not in hashes]
+if missing:
+    sys.exit(f"bundle-size: {hash_txt} has no {', '.join(missing)} line: run make build (a --split build)")
 
 def brotli(name):
     path = os.path.join(pkg, name + ".br")

@@ -21,6 +21,16 @@ if (!pkg || !hashFile) {
   process.exit(2);
 }
 
+// hash.txt first: nothing is renamed unless it can be told the new names.
+const pinnedKinds = ["js", "wasm", "split"];
+const lines = fs.readFileSync(hashFile, "utf8").split("\n");
+const kindOf = (line) => line.split(":")[0].trim();
+const missing = pinnedKinds.filter((kind) => !lines.some((line) => kindOf(line) === kind));
+if (missing.length > 0) {
+  console.error(`pin-pkg-names: ${hashFile} has no ${missing.join(", ")} line: build with --split and hash-files`);
+  process.exit(1);
+}
+
 // "<stem>.<22-character base64url MD5>.<js|wasm>", as cargo-leptos names them.
 const HASHED = /^(.+)\.([A-Za-z0-9_-]{22})\.(js|wasm)$/;
 const files = fs
@@ -75,10 +85,5 @@ for (const name of fs.readdirSync(pkg).filter((n) => /^__wasm_split_manifest\..*
   writeCompressed(file, Buffer.from(replaceText(fs.readFileSync(file, "utf8"))));
 }
 
-const lines = fs.readFileSync(hashFile, "utf8").split("\n");
-const pinnedKinds = new Set(["js", "wasm", "split"]);
-fs.writeFileSync(
-  hashFile,
-  lines.map((line) => (pinnedKinds.has(line.split(":")[0].trim()) ? `${line.split(":")[0].trim()}: ${build}` : line)).join("\n"),
-);
+fs.writeFileSync(hashFile, lines.map((line) => (pinnedKinds.includes(kindOf(line)) ? `${kindOf(line)}: ${build}` : line)).join("\n"));
 console.log(`pin-pkg-names: ${files.length} JS and WASM files in ${pkg} now carry the build hash ${build}`);
