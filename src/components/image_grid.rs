@@ -9,7 +9,6 @@ use super::{
     hydrated::count_hydrated_island,
     lightbox::load_lightbox_when_opened,
     pagination::PageSteps,
-    preload::preload_lazy_island,
     selection::{SelectBox, Selection, SelectionBar},
 };
 use crate::model::{
@@ -68,7 +67,6 @@ pub fn ImageGrid(
     albums: Vec<AlbumChoice>,
     #[prop(optional)] in_album: Option<i32>,
 ) -> impl IntoView {
-    preload_lazy_island("selectable_grid");
     let summary = if query.is_search() {
         format!("{} found", count_text(page.total))
     } else {

@@ -4,10 +4,9 @@
 /// Asks for a `<link rel="preload">` for each chunk of the lazy island
 /// `island` (its fn's name in snake case: its loader is
 /// `<island>_loader_<hash>` in the split manifest), the way Leptos does for
-/// a lazy function called while rendering. Call it where the island is
-/// rendered, in a route with `SsrMode::Async`: the whole page is rendered
-/// before the links are gathered for the head. Nothing happens without a
-/// split manifest (a build without `--split`).
+/// a lazy function called while rendering. Call it from a page component,
+/// outside any `Suspense`: the links are gathered before the head is sent.
+/// Nothing happens without a split manifest (a build without `--split`).
 pub fn preload_lazy_island(island: &str) {
     #[cfg(feature = "ssr")]
     {

@@ -10,7 +10,6 @@ use super::{
     image_grid::count_text,
     lightbox::{stepped, use_lightbox_keys},
     pagination::Pagination,
-    preload::preload_lazy_island,
 };
 use crate::model::share::SharedGallery;
 
@@ -19,7 +18,6 @@ use crate::model::share::SharedGallery;
 /// the server.
 #[component]
 pub fn SharedGalleryView(gallery: SharedGallery) -> impl IntoView {
-    preload_lazy_island("shared_grid");
     let paging = gallery.clone();
     view! {
         <section class="shared">
