@@ -13,7 +13,6 @@ pub mod lightbox;
 pub mod navbar;
 pub mod page;
 pub mod pagination;
-pub mod preload;
 pub mod selection;
 pub mod share_form;
 pub mod shared_gallery;

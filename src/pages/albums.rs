@@ -15,7 +15,6 @@ use crate::{
         form::{use_form, Field, FormMessages, PageForm, TextAreaField},
         image_grid::{count_text, GalleryTools, ImageGrid},
         page::PageSection,
-        preload::preload_lazy_island,
     },
     error::AppError,
     model::{
@@ -97,7 +96,6 @@ pub fn NewAlbumPage() -> impl IntoView {
 /// delete forms.
 #[component]
 pub fn AlbumPage() -> impl IntoView {
-    preload_lazy_island("selectable_grid");
     let query = use_query_map().with_untracked(|p| GalleryQuery::from_params(|name| p.get(name)));
     by_route_id(
         move |id| load_album(id, query.clone()),

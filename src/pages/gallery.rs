@@ -4,10 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::{albums::album_choices, images::list_images},
-    components::{
-        image_grid::{GalleryTools, ImageGrid},
-        preload::preload_lazy_island,
-    },
+    components::image_grid::{GalleryTools, ImageGrid},
     model::gallery::GalleryQuery,
 };
 
@@ -15,7 +12,6 @@ use crate::{
 /// ordered and filtered as the URL says.
 #[component]
 pub fn ImagesPage() -> impl IntoView {
-    preload_lazy_island("selectable_grid");
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| GalleryQuery::from_params(|name| p.get(name))));
     // Blocking: the grid is in the HTML itself, for browsers without JS.

@@ -13,7 +13,6 @@ use crate::{
     components::{
         form::{use_form, Field, PageForm},
         page::PageSection,
-        preload::preload_lazy_island,
         shared_gallery::SharedGalleryView,
     },
     error::AppError,
@@ -22,7 +21,6 @@ use crate::{
 
 #[component]
 pub fn SharedPage() -> impl IntoView {
-    preload_lazy_island("shared_grid");
     let params = use_params_map();
     let query = use_query_map();
     let token = move || params.with(|p| p.get("token").unwrap_or_default());

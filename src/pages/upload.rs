@@ -6,7 +6,6 @@ use crate::{
     api::{albums::album_choices, images::UploadImage},
     components::{
         form::{use_feedback, FormMessages},
-        preload::preload_lazy_island,
         uploader::Uploader,
         usage_bar::UsageBar,
     },
@@ -17,7 +16,6 @@ use crate::{
 /// island adds drag & drop, several files, progress and cancel.
 #[component]
 pub fn UploadPage() -> impl IntoView {
-    preload_lazy_island("uploader");
     let feedback = use_feedback::<UploadImage>();
     let errors: FieldErrors = feedback
         .error
