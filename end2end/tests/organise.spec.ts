@@ -160,6 +160,10 @@ test("move to trash from the lightbox, find it in the trash, restore it whole", 
   await expect(dialog.getByRole("heading")).toHaveText("keeper");
   await dialog.getByRole("button", { name: "Close" }).click();
   await expect(names(page)).toHaveText(["keeper"]);
+  // A card after the trashed one opens its own image, not its old place's.
+  await card(page, "keeper").getByRole("link").click();
+  await expect(dialog.getByRole("heading")).toHaveText("keeper");
+  await dialog.getByRole("button", { name: "Close" }).click();
   // Gone on the server too: from the gallery and from its media URLs.
   await page.reload();
   await expect(names(page)).toHaveText(["keeper"]);

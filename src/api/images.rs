@@ -80,7 +80,7 @@ pub async fn update_image(
 
 /// Stars or unstars one of the user's images. Answers `back` (the page the
 /// star was pressed on, when it is one of ours) for the plain form post.
-#[server(prefix = "/api", endpoint = "set_favourite")]
+#[server(prefix = "/api", endpoint = "set_favourite", input = leptos::server_fn::codec::Json)]
 pub async fn set_favourite(
     id: i32,
     favourite: bool,

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod activity;
 pub mod admin;
 pub mod albums;
+pub mod call;
 pub mod images;
 pub mod shares;
 pub mod trash;

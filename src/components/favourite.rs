@@ -4,7 +4,10 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
-use crate::{api::images::set_favourite, model::image::ImageCard};
+use crate::{
+    api::{call::call, images::SetFavourite},
+    model::image::ImageCard,
+};
 
 #[component]
 pub fn FavouriteButton(
@@ -27,7 +30,13 @@ pub fn FavouriteButton(
         let wanted = !favourite.get_untracked();
         pending.set(true);
         spawn_local(async move {
-            match set_favourite(id, wanted, String::new()).await {
+            match call(SetFavourite {
+                id,
+                favourite: wanted,
+                back: String::new(),
+            })
+            .await
+            {
                 Ok(_) => {
                     failed.set(None);
                     on_change.run(wanted);

@@ -18,9 +18,24 @@ use crate::model::{
 };
 
 /// Search, order and the favourites filter: a GET form, so the result is a
-/// URL under `base`. An island: changing the order or the filter applies at once.
-#[island]
+/// URL under `base`. Changing the order or the filter applies at once.
+#[component]
 pub fn GalleryTools(query: GalleryQuery, base: String) -> impl IntoView {
+    let searching = query.is_search();
+    view! { <GalleryToolsForm q=query.q sort=query.sort favourites=query.favourites searching base/> }
+}
+
+/// The island of [`GalleryTools`], with only what it shows as props (they
+/// are JSON in the page, parsed in the browser: no page cursor, and the
+/// search's word splitting stays on the server).
+#[island]
+fn GalleryToolsForm(
+    q: String,
+    sort: Sort,
+    favourites: bool,
+    searching: bool,
+    base: String,
+) -> impl IntoView {
     count_hydrated_island();
     let form = NodeRef::<leptos::html::Form>::new();
     let apply = move |_| {
@@ -28,12 +43,11 @@ pub fn GalleryTools(query: GalleryQuery, base: String) -> impl IntoView {
             let _ = form.request_submit();
         }
     };
-    let searching = query.is_search();
     view! {
         <form class="gallery-tools" method="get" action=base role="search" node_ref=form>
             <div class="search">
                 <label for="gallery-search">"Search"</label>
-                <input id="gallery-search" type="search" name="q" value=query.q.clone()
+                <input id="gallery-search" type="search" name="q" value=q
                     maxlength=SEARCH_MAX placeholder="Words in names or descriptions"/>
                 <button type="submit">"Search"</button>
             </div>
@@ -43,11 +57,11 @@ pub fn GalleryTools(query: GalleryQuery, base: String) -> impl IntoView {
                     title=searching.then_some("Search results come best match first")>
                     {Sort::ALL
                         .into_iter()
-                        .map(|s| view! { <option value=s.param() selected=s == query.sort>{s.label()}</option> })
+                        .map(|s| view! { <option value=s.param() selected=s == sort>{s.label()}</option> })
                         .collect_view()}
                 </select>
                 <label class="check">
-                    <input type="checkbox" name="favourites" value="1" checked=query.favourites on:change=apply/>
+                    <input type="checkbox" name="favourites" value="1" checked=favourites on:change=apply/>
                     "Favourites"
                 </label>
             </div>
@@ -79,9 +93,10 @@ pub fn ImageGrid(
                 last=page.last link=move |at, n| query.url(&base, at, n)/>
         }
     };
+    let here = query.url(&base, page.at, page.page);
     view! {
         <p class="muted gallery-count" role="status">{summary}</p>
-        <SelectableGrid page query base albums in_album/>
+        <SelectableGrid images=page.images here albums in_album/>
         {steps}
     }
 }
@@ -90,17 +105,16 @@ pub fn ImageGrid(
 /// interactive part (selection, stars, lightbox, its edit form). Lazy: its
 /// code is WASM chunks of its own, fetched by the pages that have a grid,
 /// not by every page; the lightbox is a further chunk, fetched on first use.
+/// `here` is this page's URL, where the plain forms come back to.
 #[island(lazy)]
 fn SelectableGrid(
-    page: GalleryPage,
-    query: GalleryQuery,
-    base: String,
+    images: Vec<ImageCard>,
+    here: String,
     albums: Vec<AlbumChoice>,
     in_album: Option<i32>,
 ) -> impl IntoView {
     count_hydrated_island();
-    let here = query.url(&base, page.at, page.page);
-    let images = RwSignal::new(page.images);
+    let images = RwSignal::new(images);
     let open = RwSignal::new(None::<usize>);
     let selection = Selection::new(images);
     load_lightbox_when_opened(images, open);
@@ -109,9 +123,9 @@ fn SelectableGrid(
         <SelectionBar selection albums in_album back=here.clone() lightbox_open/>
         <ul class="gallery" class:selecting=move || selection.active.get() aria-label="Images">
             <For
-                each=move || images.get().into_iter().enumerate()
-                key=|(_, card)| (card.id, card.name.clone())
-                children=move |(index, card)| view! { <Thumb card index open images selection back=here.clone()/> }
+                each=move || images.get()
+                key=|card| (card.id, card.name.clone())
+                children=move |card| view! { <Thumb card open images selection back=here.clone()/> }
             />
         </ul>
     }
@@ -131,7 +145,6 @@ pub fn count_text(total: u64) -> String {
 #[component]
 fn Thumb(
     card: ImageCard,
-    index: usize,
     open: RwSignal<Option<usize>>,
     images: RwSignal<Vec<ImageCard>>,
     selection: Selection,
@@ -143,14 +156,16 @@ fn Thumb(
     let id = card.id;
     view! {
         <li class="thumb" class:selected=move || selection.contains(id)>
-            <SelectBox selection index card_id=id name=card.name.clone()/>
+            <SelectBox selection card_id=id name=card.name.clone()/>
             <a
                 href=href
                 on:click=move |ev| {
                     ev.prevent_default();
                     let toggle = ev.ctrl_key() || ev.meta_key();
-                    if !selection.click(index, ev.shift_key(), toggle) {
-                        open.set(Some(index));
+                    if !selection.click(id, ev.shift_key(), toggle) {
+                        // Where the image is now: the lightbox may have
+                        // trashed some before it.
+                        open.set(selection.position(id));
                     }
                 }
             >

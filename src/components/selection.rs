@@ -6,7 +6,8 @@
 //! form, which posts to `/images/bulk/` (Download: a GET of `/images/zip/`).
 //! Hydrated, "Select" switches a selection mode on: a click selects, Shift
 //! selects a range, Ctrl/Cmd toggles (and starts the mode), `a` selects the
-//! whole page, Esc leaves; the buttons call `api::images::bulk_images`.
+//! whole page, Esc leaves; the buttons call `api::images::bulk_images` (through
+//! `api::call`, the light client).
 
 use leptos::{
     html::{Input, Select},
@@ -15,7 +16,7 @@ use leptos::{
 };
 
 use crate::{
-    api::images::bulk_images,
+    api::{call::call, images::BulkImages},
     model::{
         album::AlbumChoice,
         gallery::{zip_url, BulkAction},
@@ -67,14 +68,14 @@ impl Selection {
         });
     }
 
-    /// A click on thumbnail `index` with the keys held. Answers whether the
-    /// click was taken (else it opens the lightbox).
-    pub fn click(&self, index: usize, shift: bool, toggle: bool) -> bool {
+    /// A click on the thumbnail of image `id` with the keys held. Answers
+    /// whether the click was taken (else it opens the lightbox).
+    pub fn click(&self, id: i32, shift: bool, toggle: bool) -> bool {
         if !self.active.get_untracked() && !toggle {
             return false;
         }
         self.active.set(true);
-        let Some(id) = self.images.with_untracked(|v| v.get(index).map(|c| c.id)) else {
+        let Some(index) = self.position(id) else {
             return true;
         };
         match self.anchor.get_untracked() {
@@ -96,9 +97,16 @@ impl Selection {
         true
     }
 
-    pub fn toggle_box(&self, index: usize, id: i32, on: bool) {
+    pub fn toggle_box(&self, id: i32, on: bool) {
         self.set(id, on);
-        self.anchor.set(Some(index));
+        self.anchor.set(self.position(id));
+    }
+
+    /// Where image `id` is on the page now (the lightbox may have trashed
+    /// some before it), if it still is.
+    pub fn position(&self, id: i32) -> Option<usize> {
+        self.images
+            .with_untracked(|v| v.iter().position(|c| c.id == id))
     }
 
     fn select_page(&self) {
@@ -153,22 +161,30 @@ pub fn SelectionBar(
         on_cleanup(move || handle.remove());
     });
 
-    let run = move |action: BulkAction, done: &'static str| {
+    // What the server did shows by reloading, except "Add to album": the
+    // page stays as it is, so it says so.
+    let run = move |action: BulkAction| {
         let chosen = ids.get_untracked();
+        let adding = matches!(action, BulkAction::AddToAlbum(_));
         spawn_local(async move {
-            match bulk_images(action, chosen.clone()).await {
+            match call(BulkImages {
+                action,
+                ids: chosen.clone(),
+            })
+            .await
+            {
                 Ok(Some(next)) => {
                     let _ = window().location().set_href(&next);
                 }
-                Ok(None) if done == "reload" => {
-                    let _ = window().location().reload();
-                }
-                Ok(None) => {
+                Ok(None) if adding => {
                     message.set(Some((
                         false,
-                        done.replace("{n}", &chosen.len().to_string()),
+                        format!("Added {} to the album.", chosen.len()),
                     )));
                     selection.leave();
+                }
+                Ok(None) => {
+                    let _ = window().location().reload();
                 }
                 Err(err) => message.set(Some((true, err.to_string()))),
             }
@@ -182,10 +198,10 @@ pub fn SelectionBar(
                 return;
             }
             match what {
-                "trash" => run(BulkAction::Trash, "reload"),
+                "trash" => run(BulkAction::Trash),
                 "remove" => {
                     if let Some(album) = in_album {
-                        run(BulkAction::RemoveFromAlbum(album), "reload")
+                        run(BulkAction::RemoveFromAlbum(album))
                     }
                 }
                 "new" => {
@@ -193,14 +209,14 @@ pub fn SelectionBar(
                         .get_untracked()
                         .map(|input| input.value())
                         .unwrap_or_default();
-                    run(BulkAction::NewAlbum(name), "reload")
+                    run(BulkAction::NewAlbum(name))
                 }
                 "add" => {
                     let album = album_choice
                         .get_untracked()
                         .and_then(|s| s.value().parse::<i32>().ok());
                     if let Some(album) = album {
-                        run(BulkAction::AddToAlbum(album), "Added {n} to the album.")
+                        run(BulkAction::AddToAlbum(album))
                     }
                 }
                 "share" => {
@@ -272,12 +288,12 @@ fn typing(ev: &leptos::ev::KeyboardEvent) -> bool {
 
 /// A thumbnail's checkbox, part of the bar's form.
 #[component]
-pub fn SelectBox(selection: Selection, index: usize, card_id: i32, name: String) -> impl IntoView {
+pub fn SelectBox(selection: Selection, card_id: i32, name: String) -> impl IntoView {
     view! {
         <input type="checkbox" class="select-box" name="ids" value=card_id form="selection"
             aria-label=format!("Select “{name}”")
             hidden=move || !selection.shows_boxes().get()
             prop:checked=move || selection.contains(card_id)
-            on:change=move |ev| selection.toggle_box(index, card_id, event_target_checked(&ev))/>
+            on:change=move |ev| selection.toggle_box(card_id, event_target_checked(&ev))/>
     }
 }

@@ -505,12 +505,13 @@ async fn images_are_private_to_their_owner(db: TestDb) {
             .unwrap();
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{function}");
     }
-    let res = post(
-        "/api/set_favourite".into(),
-        vec![("id", id.clone()), ("favourite", "true".into())],
-    )
-    .await
-    .unwrap();
+    let res = grace
+        .post(app.url("/api/set_favourite"))
+        .header("origin", app.origin())
+        .json(&serde_json::json!({ "id": card.id, "favourite": true }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     // Nothing changed.
     let row = image::Entity::find_by_id(card.id)

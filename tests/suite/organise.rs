@@ -152,9 +152,9 @@ async fn sort_and_favourites_follow_the_url(db: TestDb) {
         .await;
     assert_eq!(res.headers()["location"], "/images/");
     let res = app
-        .call(
+        .call_json(
             "set_favourite",
-            &[("id", &c.id.to_string()), ("favourite", "false")],
+            &serde_json::json!({ "id": c.id, "favourite": false }),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);

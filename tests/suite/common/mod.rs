@@ -231,6 +231,19 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Calls a server function whose input is JSON, as `api::call` does.
+    pub async fn call_json(&self, function: &str, args: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/{function}")))
+            .header("origin", self.origin())
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "application/json")
+            .json(args)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// A plain form post by `client` (a browser other than the app's own).
     pub async fn post_as(
         &self,
