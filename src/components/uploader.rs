@@ -31,6 +31,19 @@ enum Status {
     Cancelled,
 }
 
+impl Status {
+    /// The item's `data-status` (what tests and styles match).
+    fn as_str(self) -> &'static str {
+        match self {
+            Status::Waiting => "waiting",
+            Status::Sending => "sending",
+            Status::Done => "done",
+            Status::Failed => "failed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+}
+
 /// One file in the queue (the `File` itself lives in browser-only storage).
 #[derive(Clone, Copy)]
 struct Item {
@@ -217,7 +230,7 @@ pub fn Uploader(
 #[component]
 fn QueueItem(item: Item, cancel: impl Fn(Item) + Copy + Send + Sync + 'static) -> impl IntoView {
     view! {
-        <li class="upload-item" data-status=move || format!("{:?}", item.status.get()).to_lowercase()>
+        <li class="upload-item" data-status=move || item.status.get().as_str()>
             {item.preview.map(|url| view! { <img class="upload-preview" src=url.get_value() alt="" width="56" height="56"/> })}
             <label>
                 <span class="visually-hidden">"Name"</span>
@@ -243,12 +256,14 @@ fn QueueItem(item: Item, cancel: impl Fn(Item) + Copy + Send + Sync + 'static) -
     }
 }
 
-/// A file size as people read it: KB below a megabyte, else MB.
+/// A file size as people read it: KB below a megabyte, else MB to one
+/// decimal (in whole numbers: float formatting would add kilobytes of WASM).
 fn file_size(bytes: u64) -> String {
     if bytes < 1_000_000 {
         format!("{} KB", bytes.div_ceil(1_000).max(1))
     } else {
-        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+        let tenths = (bytes + 50_000) / 100_000;
+        format!("{}.{} MB", tenths / 10, tenths % 10)
     }
 }
 
@@ -261,13 +276,13 @@ mod tests {
         assert_eq!(file_size(48_213), "49 KB");
         assert_eq!(file_size(999_999), "1000 KB");
         assert_eq!(file_size(2_345_678), "2.3 MB");
+        assert_eq!(file_size(1_000_000), "1.0 MB");
+        assert_eq!(file_size(9_960_000), "10.0 MB");
     }
 }
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use std::collections::HashMap;
-
     use leptos::prelude::*;
     use wasm_bindgen::{closure::Closure, JsCast};
     use web_sys::{File, FormData, ProgressEvent, XmlHttpRequest};
@@ -275,8 +290,9 @@ mod browser {
     use super::{Item, Status};
     use crate::error::AppError;
 
-    /// The last id given, the queued files, and the requests under way.
-    type FileTable = (u32, HashMap<u32, File>, HashMap<u32, XmlHttpRequest>);
+    /// The last id given, the queued files, and the requests under way (a
+    /// few each: lists, not maps, keep the hashing code out of the WASM).
+    type FileTable = (u32, Vec<(u32, File)>, Vec<(u32, XmlHttpRequest)>);
 
     /// The queued files and their requests, kept in the browser only.
     #[derive(Clone, Copy)]
@@ -287,7 +303,7 @@ mod browser {
     impl Files {
         pub fn new() -> Self {
             Self {
-                inner: StoredValue::new_local((0, HashMap::new(), HashMap::new())),
+                inner: StoredValue::new_local((0, Vec::new(), Vec::new())),
             }
         }
 
@@ -295,34 +311,34 @@ mod browser {
             self.inner
                 .try_update_value(|(next, files, _)| {
                     *next += 1;
-                    files.insert(*next, file);
+                    files.push((*next, file));
                     *next
                 })
                 .unwrap_or(0)
         }
 
         fn file(&self, id: u32) -> Option<File> {
-            self.inner
-                .with_value(|(_, files, _)| files.get(&id).cloned())
+            self.inner.with_value(|(_, files, _)| {
+                files.iter().find(|(i, _)| *i == id).map(|(_, f)| f.clone())
+            })
         }
 
         fn set_request(&self, id: u32, xhr: Option<XmlHttpRequest>) {
-            self.inner.update_value(|(_, _, reqs)| match xhr {
-                Some(x) => {
-                    reqs.insert(id, x);
-                }
-                None => {
-                    reqs.remove(&id);
+            self.inner.update_value(|(_, _, reqs)| {
+                reqs.retain(|(i, _)| *i != id);
+                if let Some(x) = xhr {
+                    reqs.push((id, x));
                 }
             });
         }
 
         pub fn abort(&self, id: u32) {
             self.inner.update_value(|(_, files, reqs)| {
-                if let Some(xhr) = reqs.remove(&id) {
+                for (_, xhr) in reqs.iter().filter(|(i, _)| *i == id) {
                     let _ = xhr.abort();
                 }
-                files.remove(&id);
+                reqs.retain(|(i, _)| *i != id);
+                files.retain(|(i, _)| *i != id);
             });
         }
     }
