@@ -10,11 +10,14 @@ import { createAlbum, dropAndUpload, signUp } from "./helpers";
 // fixed for one build, so this is no timed test. The goal is 150 KB for any
 // page; the ceilings are today's sizes with a little room (the grid's and
 // the uploader's pages are over the goal: see #13), so growth fails here.
-const PKG = path.join(__dirname, "..", "..", "target", "site", "pkg");
-const GOAL_KB = 150;
-const PAGE_CEILING_KB = 195;
+// They are scripts/bundle-budget.json's, which the build's guard reads too.
+const ROOT = path.join(__dirname, "..", "..");
+const PKG = path.join(ROOT, "target", "site", "pkg");
+const BUDGET = JSON.parse(fs.readFileSync(path.join(ROOT, "scripts", "bundle-budget.json"), "utf8"));
+const GOAL_KB: number = BUDGET.goal_kb;
+const PAGE_CEILING_KB: number = BUDGET.page_ceiling_kb;
 /** The sign-up and log-in pages load the main bundle only. */
-const ACCOUNT_CEILING_KB = 125;
+const ACCOUNT_CEILING_KB: number = BUDGET.main_ceiling_kb;
 
 /** The code the page has fetched so far: /pkg/ path → brotli bytes. */
 async function codeFetched(page: Page): Promise<Map<string, number>> {
