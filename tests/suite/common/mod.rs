@@ -220,28 +220,21 @@ impl TestApp {
 
     /// A server function call, as the hydrated page makes it.
     pub async fn call(&self, function: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(self.url(&format!("/api/{function}")))
-            .header("origin", self.origin())
-            .header("sec-fetch-site", "same-origin")
-            .header("accept", "application/json")
-            .form(fields)
-            .send()
-            .await
-            .unwrap()
+        self.server_fn(function).form(fields).send().await.unwrap()
     }
 
     /// Calls a server function whose input is JSON, as `api::call` does.
     pub async fn call_json(&self, function: &str, args: &serde_json::Value) -> reqwest::Response {
+        self.server_fn(function).json(args).send().await.unwrap()
+    }
+
+    /// A request to a server function, from one of our pages.
+    fn server_fn(&self, function: &str) -> reqwest::RequestBuilder {
         self.client
             .post(self.url(&format!("/api/{function}")))
             .header("origin", self.origin())
             .header("sec-fetch-site", "same-origin")
             .header("accept", "application/json")
-            .json(args)
-            .send()
-            .await
-            .unwrap()
     }
 
     /// A plain form post by `client` (a browser other than the app's own).
