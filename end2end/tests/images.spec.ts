@@ -177,6 +177,9 @@ test("the lightbox: open, move with the keyboard, edit, move to trash, close", a
   await dialog.getByLabel("Name").fill("first, renamed");
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog.getByRole("heading")).toHaveText("first, renamed");
+  // Its thumbnail under the lightbox says so too.
+  await expect(page.locator(".thumb-name")).toHaveText(["third", "second", "first, renamed"]);
+  await expect(page.getByRole("img", { name: "first, renamed", exact: true })).toHaveCount(2);
 
   // The trash can be undone, so nothing asks first.
   await dialog.getByRole("button", { name: "Move to trash" }).click();

@@ -141,6 +141,21 @@ test("the lightbox: slideshow, star, download link", async ({ page }) => {
   await page.reload();
   await expect(star(card(page, shown))).toHaveAttribute("aria-pressed", "true");
   await expect(star(card(page, "three"))).toHaveAttribute("aria-pressed", "false");
+
+  // And the other way: a card starred in the grid is starred in the
+  // lightbox, already loaded or not.
+  await waitForHydration(page);
+  await star(card(page, "three")).click();
+  await expect(star(card(page, "three"))).toHaveAttribute("aria-pressed", "true");
+  await card(page, "three").getByRole("link").click();
+  await expect(dialog.getByRole("heading")).toHaveText("three");
+  await expect(star(dialog)).toHaveAttribute("aria-pressed", "true");
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await star(card(page, "one")).click();
+  await expect(star(card(page, "one"))).toHaveAttribute("aria-pressed", "true");
+  await card(page, "one").getByRole("link").click();
+  await expect(dialog.getByRole("heading")).toHaveText("one");
+  await expect(star(dialog)).toHaveAttribute("aria-pressed", "true");
 });
 
 test("move to trash from the lightbox, find it in the trash, restore it whole", async ({ page }) => {

@@ -1,13 +1,35 @@
 //! The star on a card, in the lightbox and on an image's page. Without
 //! JavaScript it is a form posting to `/images/<id>/favourite/`, which comes
-//! back to `back`; once hydrated it flips in place.
+//! back to `back`; in the lightbox it flips in place, and on a grid's
+//! thumbnails the grid's island does that (`grid_state`).
 
 use leptos::{prelude::*, task::spawn_local};
 
-use crate::{
-    api::{call::call, images::SetFavourite},
-    model::image::ImageCard,
-};
+use crate::api::{call::call, images::SetFavourite};
+
+/// The star's text and title when `favourite` is (or is not) set.
+pub fn star_face(favourite: bool) -> (&'static str, &'static str) {
+    if favourite {
+        ("★", "Remove from favourites")
+    } else {
+        ("☆", "Add to favourites")
+    }
+}
+
+/// A thumbnail's star as the server renders it: the plain form, whose
+/// state the grid's island keeps up to date once the page is live.
+#[component]
+pub fn StarForm(id: i32, favourite: bool, back: String) -> impl IntoView {
+    let (face, title) = star_face(favourite);
+    view! {
+        <form class="favourite" method="post" action=format!("/images/{id}/favourite/")>
+            <input type="hidden" name="favourite" value=(!favourite).to_string()/>
+            <input type="hidden" name="back" value=back/>
+            <button type="submit" class="star" aria-label="Favourite"
+                aria-pressed=favourite.to_string() title=title>{face}</button>
+        </form>
+    }
+}
 
 #[component]
 pub fn FavouriteButton(
@@ -52,24 +74,10 @@ pub fn FavouriteButton(
             <input type="hidden" name="back" value=back/>
             <button type="submit" class="star" aria-label="Favourite"
                 aria-pressed=move || favourite.get().to_string()
-                title=move || if favourite.get() { "Remove from favourites" } else { "Add to favourites" }>
-                {move || if favourite.get() { "★" } else { "☆" }}
+                title=move || star_face(favourite.get()).1>
+                {move || star_face(favourite.get()).0}
             </button>
             {move || failed.get().map(|e| view! { <span class="field-error" role="alert">{e}</span> })}
         </form>
     }
-}
-
-/// The favourite flag of the card `id` in `images`, as a signal.
-pub fn favourite_of(images: RwSignal<Vec<ImageCard>>, id: i32) -> (Signal<bool>, Callback<bool>) {
-    let favourite =
-        Signal::derive(move || images.with(|v| v.iter().any(|c| c.id == id && c.favourite)));
-    let set = Callback::new(move |value: bool| {
-        images.update(|v| {
-            if let Some(card) = v.iter_mut().find(|c| c.id == id) {
-                card.favourite = value;
-            }
-        })
-    });
-    (favourite, set)
 }

@@ -5,10 +5,7 @@
 
 use leptos::{prelude::*, task::spawn_local, wasm_split::SplitLoaderError};
 
-use super::{
-    favourite::{favourite_of, FavouriteButton},
-    image_form::EditImageForm,
-};
+use super::{favourite::FavouriteButton, grid_state::GridState, image_form::EditImageForm};
 use crate::{
     api::images::{trash_image, UpdateImage},
     error::FieldErrors,
@@ -17,30 +14,35 @@ use crate::{
 
 const SLIDESHOW_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Loads the lightbox the first time `open` holds an image: its chunk
+/// The id of the `<script type="application/json">` holding the grid's
+/// cards (name, description, display copy…), which only the lightbox reads.
+pub const CARDS_ID: &str = "gallery-cards";
+
+/// Loads the lightbox the first time the grid opens an image: its chunk
 /// mounts it at the end of `<body>` (a fixed overlay), where it follows
-/// `open` from then on. Should the chunk not load (a network error, or a
-/// deploy that removed it), the image's own page opens instead: what the
+/// `grid.open` from then on. Should the chunk not load (a network error, or
+/// a deploy that removed it), the image's own page opens instead: what the
 /// link does without JavaScript.
-pub fn load_lightbox_when_opened(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>) {
+pub fn load_lightbox_when_opened(grid: GridState) {
     let requested = StoredValue::new(false);
     Effect::new(move |_| {
-        let Some(index) = open.get() else { return };
+        let Some(id) = grid.open.get() else { return };
         if requested.get_value() {
             return;
         }
         requested.set_value(true);
         spawn_local(async move {
-            if let Err(err) = mount_lightbox(images, open).await {
-                leptos::logging::warn!("{err}: opening the image's page instead");
-                requested.set_value(false);
-                // The image asked for last, should another be clicked meanwhile.
-                let index = open.get_untracked().unwrap_or(index);
-                open.set(None);
-                if let Some(card) = images.with_untracked(|v| v.get(index).cloned()) {
-                    let _ = window().location().set_href(&card.page_url());
-                }
-            }
+            let failed = match mount_lightbox(grid).await {
+                Ok(true) => return,
+                Ok(false) => "the page has no cards".to_owned(),
+                Err(err) => err.to_string(),
+            };
+            leptos::logging::warn!("{failed}: opening the image's page instead");
+            requested.set_value(false);
+            // The image asked for last, should another be clicked meanwhile.
+            let id = grid.open.get_untracked().unwrap_or(id);
+            grid.open.set(None);
+            let _ = window().location().set_href(&format!("/images/{id}/"));
         });
     });
 }
@@ -50,27 +52,40 @@ pub fn load_lightbox_when_opened(images: RwSignal<Vec<ImageCard>>, open: RwSigna
 /// in the browser, never hydrated, so it is mounted rather than returned as
 /// a view (an `AnyView` would bring the hydration code of all of it along).
 /// On the server it is a plain function, never called (effects run in the
-/// browser only).
+/// browser only). Answers whether it found the page's cards to show.
 #[leptos::wasm_split::wasm_split(lightbox, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn mount_lightbox(
-    images: RwSignal<Vec<ImageCard>>,
-    open: RwSignal<Option<usize>>,
-) -> Result<(), SplitLoaderError> {
-    leptos::mount::mount_to_body(move || view! { <Lightbox images open/> });
-    Ok(())
+fn mount_lightbox(grid: GridState) -> Result<bool, SplitLoaderError> {
+    let Some(cards) = document()
+        .get_element_by_id(CARDS_ID)
+        .and_then(|script| script.text_content())
+        .and_then(|json| serde_json::from_str::<Vec<ImageCard>>(&json).ok())
+    else {
+        return Ok(false);
+    };
+    let cards = RwSignal::new(cards);
+    leptos::mount::mount_to_body(move || view! { <Lightbox grid cards/> });
+    Ok(true)
 }
 
+/// The lightbox over `grid`: it moves through `grid.order` and shows the
+/// open image's card from `cards`.
 #[component]
-fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>) -> impl IntoView {
+fn Lightbox(grid: GridState, cards: RwSignal<Vec<ImageCard>>) -> impl IntoView {
+    let open = grid.open;
     let editing = RwSignal::new(false);
-    let current = move || open.get().and_then(|i| images.with(|v| v.get(i).cloned()));
+    let current = move || {
+        let id = open.get()?;
+        cards.with(|v| v.iter().find(|c| c.id == id).cloned())
+    };
     let close = move || {
         open.set(None);
         editing.set(false);
     };
     let step = move |delta: isize| {
-        if let Some(next) = stepped(open.get_untracked(), delta, images.with(Vec::len)) {
-            open.set(Some(next));
+        let at = open.get_untracked().and_then(|id| grid.position(id));
+        let len = grid.order.with_untracked(Vec::len);
+        if let Some(next) = stepped(at, delta, len) {
+            open.set(grid.order.with_untracked(|v| v.get(next).copied()));
             editing.set(false);
         }
     };
@@ -92,7 +107,8 @@ fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>) -> 
         }
     });
 
-    use_lightbox_keys(open, editing.into(), step, close, Some(playing));
+    let is_open = Signal::derive(move || open.get().is_some());
+    use_lightbox_keys(is_open, editing.into(), step, close, Some(playing));
 
     // Saving an edit: the saved card replaces the shown one.
     let save = ServerAction::<UpdateImage>::new();
@@ -102,7 +118,8 @@ fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>) -> 
     });
     Effect::new(move |_| {
         if let Some(Ok(saved)) = save.value().get() {
-            images.update(|v| {
+            grid.rename(saved.id, &saved.name);
+            cards.update(|v| {
                 if let Some(card) = v.iter_mut().find(|c| c.id == saved.id) {
                     *card = saved.clone();
                 }
@@ -121,13 +138,18 @@ fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>) -> 
         spawn_local(async move {
             match trash_image(card.id).await {
                 Ok(_) => {
-                    images.update(|v| v.retain(|c| c.id != card.id));
-                    let len = images.with_untracked(Vec::len);
-                    if len == 0 {
+                    // Its place goes to the next one (or the one before, if it was last).
+                    let at = grid.position(card.id).unwrap_or(0);
+                    grid.remove(card.id);
+                    let next = grid
+                        .order
+                        .with_untracked(|v| v.get(at.min(v.len().saturating_sub(1))).copied());
+                    match next {
+                        Some(next) => open.set(Some(next)),
                         // The page may now be empty: let the server say so.
-                        let _ = window().location().reload();
-                    } else {
-                        open.update(|o| *o = o.map(|i| i.min(len - 1)));
+                        None => {
+                            let _ = window().location().reload();
+                        }
                     }
                 }
                 Err(err) => error.set(Some(err.to_string())),
@@ -160,7 +182,9 @@ fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>) -> 
                                     let card = card.clone();
                                     move || {
                                         let to_remove = card.clone();
-                                        let (favourite, set_favourite) = favourite_of(images, card.id);
+                                        let id = card.id;
+                                        let favourite = Signal::derive(move || grid.is_starred(id));
+                                        let set_favourite = Callback::new(move |on: bool| grid.set_starred(id, on));
                                         view! {
                                             <div class="lightbox-title">
                                                 <h2>{card.name.clone()}</h2>
@@ -191,11 +215,11 @@ fn Lightbox(images: RwSignal<Vec<ImageCard>>, open: RwSignal<Option<usize>>) -> 
     }
 }
 
-/// The lightbox's keys while it is open (and not `paused`, e.g. editing):
+/// The lightbox's keys while it is `open` (and not `paused`, e.g. editing):
 /// ← → move, Esc closes, Space plays or pauses `playing` when given. In the
 /// browser only (effects never run on the server).
 pub fn use_lightbox_keys(
-    open: RwSignal<Option<usize>>,
+    open: Signal<bool>,
     paused: Signal<bool>,
     step: impl Fn(isize) + Copy + 'static,
     close: impl Fn() + Copy + 'static,
@@ -203,7 +227,7 @@ pub fn use_lightbox_keys(
 ) {
     Effect::new(move |_| {
         let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-            if open.get_untracked().is_none() || paused.get_untracked() {
+            if !open.get_untracked() || paused.get_untracked() {
                 return;
             }
             match (ev.key().as_str(), playing) {

@@ -6,6 +6,7 @@ pub mod copy_link;
 pub mod escape;
 pub mod favourite;
 pub mod form;
+pub mod grid_state;
 pub mod hydrated;
 pub mod image_form;
 pub mod image_grid;

@@ -20,7 +20,7 @@ use crate::{
     model::{
         album::AlbumChoice,
         gallery::{zip_url, BulkAction},
-        image::{ImageCard, NAME_MAX},
+        image::NAME_MAX,
         share::ShareTarget,
     },
 };
@@ -33,11 +33,12 @@ pub struct Selection {
     pub ids: RwSignal<Vec<i32>>,
     /// Where a Shift-click range starts (an index on the page).
     anchor: RwSignal<Option<usize>>,
-    images: RwSignal<Vec<ImageCard>>,
+    /// The page's images, in order.
+    order: RwSignal<Vec<i32>>,
 }
 
 impl Selection {
-    pub fn new(images: RwSignal<Vec<ImageCard>>) -> Self {
+    pub fn new(order: RwSignal<Vec<i32>>) -> Self {
         let hydrated = RwSignal::new(false);
         Effect::new(move |_| hydrated.set(true));
         Self {
@@ -45,14 +46,8 @@ impl Selection {
             active: RwSignal::new(false),
             ids: RwSignal::new(Vec::new()),
             anchor: RwSignal::new(None),
-            images,
+            order,
         }
-    }
-
-    /// Checkboxes show without JavaScript, and in selection mode.
-    pub fn shows_boxes(&self) -> Signal<bool> {
-        let (hydrated, active) = (self.hydrated, self.active);
-        Signal::derive(move || !hydrated.get() || active.get())
     }
 
     pub fn contains(&self, id: i32) -> bool {
@@ -81,9 +76,9 @@ impl Selection {
         match self.anchor.get_untracked() {
             Some(start) if shift => {
                 let (from, to) = (start.min(index), start.max(index));
-                let range: Vec<i32> = self.images.with_untracked(|v| {
-                    v[from..=to.min(v.len() - 1)].iter().map(|c| c.id).collect()
-                });
+                let range: Vec<i32> = self
+                    .order
+                    .with_untracked(|v| v[from..=to.min(v.len() - 1)].to_vec());
                 for id in range {
                     self.set(id, true);
                 }
@@ -104,16 +99,13 @@ impl Selection {
 
     /// Where image `id` is on the page now (the lightbox may have trashed
     /// some before it), if it still is.
-    pub fn position(&self, id: i32) -> Option<usize> {
-        self.images
-            .with_untracked(|v| v.iter().position(|c| c.id == id))
+    fn position(&self, id: i32) -> Option<usize> {
+        self.order
+            .with_untracked(|v| v.iter().position(|&i| i == id))
     }
 
     fn select_page(&self) {
-        let all: Vec<i32> = self
-            .images
-            .with_untracked(|v| v.iter().map(|c| c.id).collect());
-        self.ids.set(all);
+        self.ids.set(self.order.get_untracked());
     }
 
     fn leave(&self) {
@@ -126,7 +118,8 @@ impl Selection {
 /// The bar over a grid: "Select", the count, and the actions. `albums`
 /// feed "Add to album"; `in_album` adds "Remove from album"; `back` is
 /// where the plain form comes back to; `lightbox_open` mutes the keys
-/// while the lightbox has them.
+/// while the lightbox has them; `message` is what the bar says (an error
+/// when the flag is set), of its own actions or of the grid's.
 #[component]
 pub fn SelectionBar(
     selection: Selection,
@@ -134,6 +127,7 @@ pub fn SelectionBar(
     in_album: Option<i32>,
     back: String,
     lightbox_open: Signal<bool>,
+    message: RwSignal<Option<(bool, String)>>,
 ) -> impl IntoView {
     let Selection {
         hydrated,
@@ -141,7 +135,6 @@ pub fn SelectionBar(
         ids,
         ..
     } = selection;
-    let message = RwSignal::new(None::<(bool, String)>);
     let album_choice = NodeRef::<Select>::new();
     let new_album_name = NodeRef::<Input>::new();
     let none_selected = move || hydrated.get() && ids.with(Vec::is_empty);
@@ -286,14 +279,7 @@ fn typing(ev: &leptos::ev::KeyboardEvent) -> bool {
         .unwrap_or(false)
 }
 
-/// A thumbnail's checkbox, part of the bar's form.
-#[component]
-pub fn SelectBox(selection: Selection, card_id: i32, name: String) -> impl IntoView {
-    view! {
-        <input type="checkbox" class="select-box" name="ids" value=card_id form="selection"
-            aria-label=format!("Select “{name}”")
-            hidden=move || !selection.shows_boxes().get()
-            prop:checked=move || selection.contains(card_id)
-            on:change=move |ev| selection.toggle_box(card_id, event_target_checked(&ev))/>
-    }
+/// A thumbnail's checkbox's name (`Select “name”`).
+pub fn select_label(name: &str) -> String {
+    format!("Select “{name}”")
 }

@@ -84,7 +84,8 @@ fn SharedLightbox(
             open.set(Some(next));
         }
     };
-    use_lightbox_keys(open, Signal::stored(false), step, close, None);
+    let is_open = Signal::derive(move || open.get().is_some());
+    use_lightbox_keys(is_open, Signal::stored(false), step, close, None);
     let gallery = StoredValue::new(gallery);
     view! {
         <Show when=move || current().is_some()>
