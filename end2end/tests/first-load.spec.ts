@@ -2,14 +2,15 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { test, expect, waitForHydration } from "./fixtures";
-import { createAlbum, dropAndUpload, signUp } from "./helpers";
+import { GRADIENT, createAlbum, dropAndUpload, signUp } from "./helpers";
 
 // The first load (#13): the JS and WASM a page fetches until every island
 // on it has hydrated, counted as the brotli files the release build made
 // for them (the bytes a browser that accepts brotli is sent). Sizes are
 // fixed for one build, so this is no timed test. The goal is 150 KB for any
-// page; the ceilings are today's sizes with a little room (the grid's and
-// the uploader's pages are over the goal: see #13), so growth fails here.
+// page, and the page ceiling is the goal itself; the main bundle's (the
+// log-in page's whole load) is today's size with a little room. Chunks
+// fetched on use (the lightbox, the upload queue) are not a first load.
 // They are scripts/bundle-budget.json's, which the build's guard reads too.
 const ROOT = path.join(__dirname, "..", "..");
 const PKG = path.join(ROOT, "target", "site", "pkg");
@@ -63,9 +64,17 @@ test("every page of a user's library stays under its ceiling; the lightbox loads
   const detail = (await page.getByRole("link", { name: /reef/ }).getAttribute("href"))!;
   const imageId = detail.match(/\d+/)![0];
 
-  for (const url of ["/upload/", album, "/albums/", detail, `/shares/new/?images=${imageId}`, "/trash/", "/account/"]) {
+  for (const url of [album, "/albums/", detail, `/shares/new/?images=${imageId}`, "/trash/", "/account/"]) {
     await expectFirstLoadWithin(page, url, PAGE_CEILING_KB);
   }
+
+  // The upload page: its queue's chunk comes with the first file.
+  const upload = await expectFirstLoadWithin(page, "/upload/", PAGE_CEILING_KB);
+  const isQueue = (p: string) => p.startsWith("/pkg/split_upload_queue.");
+  expect([...upload.keys()].filter(isQueue), "the queue's chunk waits for a file").toEqual([]);
+  await page.getByLabel("Image file").setInputFiles(GRADIENT);
+  await expect(page.locator(".upload-item")).toHaveCount(1);
+  expect([...(await codeFetched(page)).keys()].filter(isQueue), "the queue's chunk is fetched with the first file").toHaveLength(1);
 
   const gallery = await expectFirstLoadWithin(page, "/images/", PAGE_CEILING_KB);
   await page.getByRole("link", { name: /reef/ }).click();
@@ -106,5 +115,28 @@ test.describe("a lightbox whose chunk cannot load", () => {
     await thumb.click();
     await expect(page).toHaveURL(detail);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("atoll");
+  });
+});
+
+test.describe("an upload queue whose chunk cannot load", () => {
+  test.use({ allowConsole: [/ERR_FAILED|Failed to fetch|failed to load/i] });
+
+  test("leaves the plain form, which still uploads one file", async ({ page }) => {
+    await signUp(page, "noqueue");
+    await page.route("**/pkg/split_upload_queue.*", (route) => route.abort());
+    await page.goto("/upload/");
+    await waitForHydration(page);
+    const input = page.getByLabel("Image file");
+    await input.setInputFiles(GRADIENT);
+    await expect(page.getByText("Sending several files could not start. Pick one file again, then press Upload.")).toBeVisible();
+    await expect(input).toHaveJSProperty("multiple", false);
+    await expect(page.locator(".upload-item")).toHaveCount(0);
+
+    await input.setInputFiles(GRADIENT);
+    await page.getByLabel("Name").fill("Plain after all");
+    await page.getByLabel("Description").fill("Sent by the form itself");
+    await page.getByRole("button", { name: "Upload", exact: true }).click();
+    await expect(page).toHaveURL("/images/");
+    await expect(page.locator(".thumb-name")).toHaveText(["Plain after all"]);
   });
 });

@@ -62,8 +62,11 @@ fn mount_lightbox(grid: GridState) -> Result<bool, SplitLoaderError> {
     else {
         return Ok(false);
     };
-    let cards = RwSignal::new(cards);
-    leptos::mount::mount_to_body(move || view! { <Lightbox grid cards/> });
+    // Created inside: the mounted view's owner lives as long as the page.
+    leptos::mount::mount_to_body(move || {
+        let cards = RwSignal::new(cards);
+        view! { <Lightbox grid cards/> }
+    });
     Ok(true)
 }
 

@@ -18,5 +18,6 @@ pub mod selection;
 pub mod share_form;
 pub mod shared_gallery;
 pub mod theme_toggle;
+pub mod upload_queue;
 pub mod uploader;
 pub mod usage_bar;
