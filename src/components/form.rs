@@ -257,6 +257,24 @@ pub fn FieldMessages(errors: Signal<FieldErrors>, field: &'static str) -> impl I
     }
 }
 
+/// Replaces the messages in `place` (a field's `id_<name>_error`) with
+/// `messages`, as [`FieldMessages`] renders them: for code that updates the
+/// server's HTML in the browser rather than hydrating it.
+#[cfg(feature = "hydrate")]
+pub fn write_field_messages<'a>(
+    place: &leptos::web_sys::Element,
+    messages: impl IntoIterator<Item = &'a str>,
+) {
+    place.set_text_content(None);
+    for message in messages {
+        if let Ok(p) = document().create_element("p") {
+            p.set_class_name("field-error");
+            p.set_text_content(Some(message));
+            let _ = place.append_child(&p);
+        }
+    }
+}
+
 /// The submit button of a form inside an island; disabled while its server
 /// function runs.
 #[component]

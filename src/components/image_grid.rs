@@ -98,7 +98,7 @@ pub fn ImageGrid(
         .collect_view();
     view! {
         <p class="muted gallery-count" role="status">{summary}</p>
-        <SelectableGrid here=here.clone() albums in_album>
+        <SelectableGrid here albums in_album>
             <ul class="gallery" aria-label="Images">{thumbs}</ul>
             // For the lightbox, which reads it when first opened.
             <script type="application/json" id=CARDS_ID inner_html=cards></script>

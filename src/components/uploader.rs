@@ -115,14 +115,17 @@ mod live {
     };
     use web_sys::{Element, File, FileList, HtmlInputElement};
 
-    use crate::components::upload_queue::{start_queue, QueueLink};
+    use crate::components::{
+        form::write_field_messages,
+        upload_queue::{start_queue, QueueLink},
+    };
 
     /// Where the queue's chunk is.
     #[derive(Clone, Copy, PartialEq)]
     enum Queue {
         NotLoaded,
-        Loading,
-        Ready,
+        /// Loading or loaded: it takes the files from here on.
+        Started,
         /// It could not load: the form stays a plain one.
         Failed,
     }
@@ -211,14 +214,11 @@ mod live {
             let Some(form) = self.form.get_untracked() else {
                 return;
             };
-            self.queue.set_value(Queue::Loading);
+            self.queue.set_value(Queue::Started);
             let (link, queue) = (self.link, self.queue);
             spawn_local(async move {
                 let failed = match start_queue(link, form.clone()).await {
-                    Ok(true) => {
-                        queue.set_value(Queue::Ready);
-                        return;
-                    }
+                    Ok(true) => return,
                     Ok(false) => "the form has no queue".to_owned(),
                     Err(err) => err.to_string(),
                 };
@@ -227,15 +227,11 @@ mod live {
                 if let Some(input) = file_input(&form) {
                     input.set_multiple(false);
                 }
-                let message = document().create_element("p");
-                if let (Ok(Some(place)), Ok(message)) =
-                    (form.query_selector("#id_image_error"), message)
-                {
-                    message.set_class_name("field-error");
-                    message.set_text_content(Some(
-                        "Sending several files could not start. Pick one file again, then press Upload.",
-                    ));
-                    let _ = place.append_child(&message);
+                if let Ok(Some(place)) = form.query_selector("#id_image_error") {
+                    write_field_messages(
+                        &place,
+                        ["Sending several files could not start. Pick one file again, then press Upload."],
+                    );
                 }
             });
         }

@@ -49,6 +49,7 @@ mod queue {
 
     use super::{browser, file_size};
     use crate::{
+        components::form::write_field_messages,
         error::FieldErrors,
         model::image::{validate_fields, NAME_MAX},
     };
@@ -331,16 +332,8 @@ mod queue {
                     .toggle_with_force("has-error", !messages.is_empty());
             }
         }
-        let Some(place) = find(form, "#id_description_error") else {
-            return;
-        };
-        place.set_text_content(None);
-        for message in messages {
-            if let Ok(p) = document().create_element("p") {
-                p.set_class_name("field-error");
-                p.set_text_content(Some(message));
-                let _ = place.append_child(&p);
-            }
+        if let Some(place) = find(form, "#id_description_error") {
+            write_field_messages(&place, messages);
         }
     }
 }
